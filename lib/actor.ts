@@ -1,0 +1,16 @@
+import type { ActorType, Role } from "@prisma/client";
+
+/** Who is doing something: a signed-in person, an API token, or the system itself. */
+export type Actor = {
+  type: ActorType;
+  id: string | null;
+  /** How the audit log names the actor: an email, `token:NAME`, or `reversegate`. */
+  label: string;
+  /** How the actor names itself: a person's name or a token's name. */
+  name: string;
+  role: Role;
+  /** The user behind the actor, when there is one (a token's is its creator's). */
+  userId: string | null;
+};
+
+export const SYSTEM_ACTOR: Actor = { type: "SYSTEM", id: null, label: "reversegate", name: "Reversegate", role: "ADMIN", userId: null };

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { newRequestId, runMutation } from "@/lib/mutation";
+import { makeUser } from "@/lib/testing/factories";
+import { createUser } from "@/lib/users/manage-users";
+
+describe("the audit log", () => {
+  it("records a mutation with actor, action, target, before/after and request id", async () => {
+    const { actor } = await makeUser("ADMIN");
+    const requestId = newRequestId();
+    const created = await createUser({ actor, requestId }, { email: `a-${requestId}@example.test`, name: "A", role: "VIEWER", password: "long-enough-password" });
+    const event = await db().auditEvent.findFirstOrThrow({ where: { requestId } });
+    expect(event).toMatchObject({ actorType: "USER", actorId: actor.id, action: "user.create", targetType: "user", targetId: created.id });
+    expect(event.after).toMatchObject({ email: created.email, role: "VIEWER" });
+    expect(JSON.stringify(event.after)).not.toContain("passwordHash");
+  });
+
+  it("is append-only: the database rejects UPDATE, DELETE and TRUNCATE", async () => {
+    const { actor } = await makeUser("ADMIN");
+    const requestId = newRequestId();
+    await runMutation({ actor, requestId }, "VIEWER", ({ audit }) => audit({ action: "test.event", targetType: "test", targetId: 1 }));
+    const event = await db().auditEvent.findFirstOrThrow({ where: { requestId } });
+    await expect(db().$executeRaw`UPDATE "AuditEvent" SET "action" = 'forged' WHERE id = ${event.id}`).rejects.toThrow(/append-only/);
+    await expect(db().$executeRaw`DELETE FROM "AuditEvent" WHERE id = ${event.id}`).rejects.toThrow(/append-only/);
+    await expect(db().$executeRawUnsafe(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/append-only/);
+    expect((await db().auditEvent.findUniqueOrThrow({ where: { id: event.id } })).action).toBe("test.event");
+  });
+
+  it("keeps nothing of a mutation whose transaction fails, not even its audit event", async () => {
+    const { actor } = await makeUser("ADMIN");
+    const requestId = newRequestId();
+    await expect(
+      runMutation({ actor, requestId }, "ADMIN", async ({ tx, audit }) => {
+        await tx.setting.create({ data: { key: `half-${requestId}`, value: 1 } });
+        await audit({ action: "test.half", targetType: "test", targetId: 1 });
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(await db().auditEvent.count({ where: { requestId } })).toBe(0);
+    expect(await db().setting.count({ where: { key: `half-${requestId}` } })).toBe(0);
+  });
+
+  it("refuses a mutation from a role below the one required, before touching anything", async () => {
+    const { actor } = await makeUser("OPERATOR");
+    await expect(
+      createUser({ actor, requestId: newRequestId() }, { email: "x@example.test", name: "X", role: "ADMIN", password: "long-enough-password" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await db().user.count({ where: { email: "x@example.test" } })).toBe(0);
+  });
+});

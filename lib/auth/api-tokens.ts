@@ -1,0 +1,50 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import type { Role } from "@prisma/client";
+import type { Actor } from "@/lib/actor";
+import { db } from "@/lib/db";
+import type { MutationScope } from "@/lib/mutation";
+
+const TOKEN_PREFIX = "rgt_";
+
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+/** Creates a token and returns its secret once; only its hash is stored. */
+export async function createApiToken(scope: MutationScope, input: { name: string; role: Role }) {
+  const secret = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
+  const record = await scope.tx.apiToken.create({
+    data: {
+      name: input.name,
+      role: input.role,
+      tokenHash: hashToken(secret),
+      prefix: secret.slice(0, TOKEN_PREFIX.length + 6),
+      createdById: scope.actor.userId,
+    },
+    select: { id: true, name: true, role: true, prefix: true, createdAt: true },
+  });
+  await scope.audit({ action: "api_token.create", targetType: "api_token", targetId: record.id, after: record });
+  return { token: secret, record };
+}
+
+export async function revokeApiToken(scope: MutationScope, id: string) {
+  const before = await scope.tx.apiToken.findUnique({ where: { id }, select: { id: true, name: true, revokedAt: true } });
+  if (!before || before.revokedAt) return;
+  const after = await scope.tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() }, select: { id: true, name: true, revokedAt: true } });
+  await scope.audit({ action: "api_token.revoke", targetType: "api_token", targetId: id, before, after });
+}
+
+/** The actor behind `Authorization: Bearer …`, or null: unknown, revoked, or its creator disabled. */
+export async function actorFromBearer(header: string | null): Promise<Actor | null> {
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  if (!match?.[1]) return null;
+  const token = await db().apiToken.findUnique({
+    where: { tokenHash: hashToken(match[1]) },
+    include: { createdBy: { select: { disabledAt: true } } },
+  });
+  if (!token || token.revokedAt || token.createdBy?.disabledAt) return null;
+  // Bounded write load: record use at most once a minute per token.
+  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
+    await db().apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
+  }
+  return { type: "TOKEN", id: token.id, label: `token:${token.name}`, name: token.name, role: token.role, userId: token.createdById };
+}

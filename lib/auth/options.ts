@@ -1,0 +1,112 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { env, oidcEnabled } from "@/lib/env";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { newRequestId } from "@/lib/mutation";
+import { decoyHash, verifyPassword } from "./password";
+import { accountKey, addressKey, clearAccountFailures, recordSignInFailure, throttledFor } from "./throttle";
+
+/** Shown for every wrong email or password alike: it must not tell which accounts exist. */
+export const SIGN_IN_FAILED = "Email or password is incorrect.";
+
+const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().max(1024) });
+
+function clientAddress(headers: Record<string, unknown> | undefined): string {
+  const forwarded = headers?.["x-forwarded-for"];
+  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
+  const real = headers?.["x-real-ip"];
+  return first || (typeof real === "string" ? real : "") || "local";
+}
+
+export async function authorizeWithPassword(raw: unknown, headers: Record<string, unknown> | undefined) {
+  const parsed = credentialsSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(SIGN_IN_FAILED);
+  const { email, password } = parsed.data;
+  const address = clientAddress(headers);
+  const waitMs = await throttledFor([accountKey(email), addressKey(address)]);
+  if (waitMs > 0) {
+    throw new Error(`Too many failed sign-in attempts. Try again in ${Math.ceil(waitMs / 60_000)} minutes.`);
+  }
+  const user = await db().user.findUnique({ where: { email } });
+  const ok = user?.passwordHash
+    ? await verifyPassword(user.passwordHash, password)
+    : (await verifyPassword(await decoyHash(), password), false);
+  if (!user || !ok || user.disabledAt) {
+    await recordSignInFailure(email, address);
+    throw new Error(SIGN_IN_FAILED);
+  }
+  await clearAccountFailures(email);
+  await recordAuditEvent(db(), { type: "USER", id: user.id, label: user.email, name: user.name, role: user.role, userId: user.id }, newRequestId(), {
+    action: "auth.sign_in",
+    targetType: "user",
+    targetId: user.id,
+  });
+  return { id: user.id, email: user.email, name: user.name };
+}
+
+export function authOptions(): NextAuthOptions {
+  const e = env();
+  const providers: NextAuthOptions["providers"] = [
+    CredentialsProvider({
+      id: "credentials",
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      authorize: (credentials, req) => authorizeWithPassword(credentials, req?.headers),
+    }),
+  ];
+  if (oidcEnabled()) {
+    providers.push({
+      id: "oidc",
+      name: e.OIDC_NAME,
+      type: "oauth",
+      wellKnown: `${e.OIDC_ISSUER!.replace(/\/$/, "")}/.well-known/openid-configuration`,
+      clientId: e.OIDC_CLIENT_ID,
+      clientSecret: e.OIDC_CLIENT_SECRET,
+      authorization: { params: { scope: "openid email profile" } },
+      idToken: true,
+      checks: ["pkce", "state"],
+      profile: (profile: { sub: string; email?: string; name?: string }) => ({
+        id: profile.sub,
+        email: profile.email ?? null,
+        name: profile.name ?? profile.email ?? profile.sub,
+      }),
+    });
+  }
+  return {
+    secret: e.NEXTAUTH_SECRET,
+    session: { strategy: "jwt", maxAge: e.SESSION_MAX_AGE_SECONDS },
+    jwt: { maxAge: e.SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
+    providers,
+    callbacks: {
+      // SSO users are matched by email; the first sign-in creates them with the default role.
+      async signIn({ user, account }) {
+        if (account?.provider !== "oidc") return true;
+        if (!user.email) return false;
+        const email = user.email.toLowerCase();
+        const existing = await db().user.upsert({
+          where: { email },
+          create: { email, name: user.name ?? email, role: e.OIDC_DEFAULT_ROLE },
+          update: {},
+        });
+        return !existing.disabledAt;
+      },
+      async jwt({ token, user, account }) {
+        if (user && account?.provider === "oidc" && user.email) {
+          const row = await db().user.findUnique({ where: { email: user.email.toLowerCase() } });
+          token.uid = row?.id;
+        } else if (user) {
+          token.uid = user.id;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (session.user && typeof token.uid === "string") session.user.id = token.uid;
+        return session;
+      },
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import "server-only";
+import { z } from "zod";
+
+// The one place that reads process.env. Parsed on first use, not at import, so `next build`
+// does not need a database.
+const serverEnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgresql:// URL" }),
+    NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters"),
+    NEXTAUTH_URL: z.url().optional(),
+    SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(300).default(8 * 60 * 60),
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_NAME: z.string().min(1).default("SSO"),
+    OIDC_DEFAULT_ROLE: z.enum(["VIEWER", "OPERATOR", "APPROVER", "ADMIN"]).default("VIEWER"),
+    SERVING_SECRET: z.string().min(8).default("reversegate-demo-serving-secret"),
+    SERVING_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
+    METRICS_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+    REVERSEGATE_DEMO: z.enum(["0", "1"]).default("0"),
+  })
+  .refine((e) => !e.OIDC_ISSUER || (e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET), {
+    message: "OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET",
+    path: ["OIDC_ISSUER"],
+  });
+
+export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+let cached: ServerEnv | undefined;
+
+export function env(): ServerEnv {
+  if (cached) return cached;
+  const parsed = serverEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n  ${problems.join("\n  ")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+export function oidcEnabled(): boolean {
+  return Boolean(env().OIDC_ISSUER);
+}

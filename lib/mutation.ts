@@ -1,0 +1,44 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Role } from "@prisma/client";
+import type { Actor } from "@/lib/actor";
+import { hasRole } from "@/lib/auth/roles";
+import { db, type Tx } from "@/lib/db";
+import { forbidden } from "@/lib/errors";
+import { recordAuditEvent, type AuditInput } from "@/lib/audit/record-audit-event";
+
+export type MutationContext = { actor: Actor; requestId: string };
+
+export type MutationScope = {
+  tx: Tx;
+  actor: Actor;
+  requestId: string;
+  audit: (event: AuditInput) => Promise<void>;
+};
+
+export const newRequestId = () => randomUUID();
+
+/**
+ * Every change goes through here: the role is checked on the server, the work runs in one
+ * transaction, and the audit events it appends commit or roll back with it.
+ */
+export async function runMutation<T>(
+  ctx: MutationContext,
+  requiredRole: Role,
+  work: (scope: MutationScope) => Promise<T>,
+  options: { isolationLevel?: "ReadCommitted" | "RepeatableRead" | "Serializable" } = {},
+): Promise<T> {
+  if (!hasRole(ctx.actor.role, requiredRole)) {
+    throw forbidden(`this needs the ${requiredRole} role; you are ${ctx.actor.role}`);
+  }
+  return db().$transaction(
+    (tx) =>
+      work({
+        tx,
+        actor: ctx.actor,
+        requestId: ctx.requestId,
+        audit: (event) => recordAuditEvent(tx, ctx.actor, ctx.requestId, event),
+      }),
+    { isolationLevel: options.isolationLevel ?? "ReadCommitted", timeout: 30_000, maxWait: 10_000 },
+  );
+}
