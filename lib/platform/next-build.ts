@@ -1,0 +1,52 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { projectRoot } from "./local-database";
+
+const SOURCES = ["app", "components", "lib", "public", "next.config.js", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
+const stampFile = path.join(projectRoot, ".next", "reversegate-source-hash");
+
+async function* files(entry: string): AsyncGenerator<string> {
+  const full = path.join(projectRoot, entry);
+  if (!existsSync(full)) return;
+  if ((await stat(full)).isFile()) {
+    yield entry;
+    return;
+  }
+  for (const child of (await readdir(full)).sort()) yield* files(path.join(entry, child));
+}
+
+/** A hash of everything the production build is made from. */
+export async function sourceHash(): Promise<string> {
+  const hash = createHash("sha256");
+  for (const source of SOURCES) {
+    for await (const file of files(source)) {
+      hash.update(file).update("\0").update(await readFile(path.join(projectRoot, file))).update("\0");
+    }
+  }
+  return hash.digest("hex");
+}
+
+/** Runs `next build` only when the sources changed since the last build. */
+export async function ensureProductionBuild(log: (line: string) => void): Promise<"reused" | "built"> {
+  const wanted = await sourceHash();
+  const have = existsSync(stampFile) ? (await readFile(stampFile, "utf8")).trim() : "";
+  if (have === wanted && existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) return "reused";
+  log("building the app (first start, or the code changed)…");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(path.join(projectRoot, "node_modules/.bin/next"), ["build"], {
+      cwd: projectRoot,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed:\n${output}`))));
+  });
+  await writeFile(stampFile, wanted);
+  return "built";
+}

@@ -1,0 +1,113 @@
+// `npm start`: the whole product from one command. Starts (or reuses) PostgreSQL, applies
+// migrations, seeds the demo on the embedded database's first start, builds the app when its
+// sources changed, then serves it. `--ephemeral` uses a throwaway database (browser tests).
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { dataDir, openLocalDatabase, openThrowawayDatabase, projectRoot } from "@/lib/platform/local-database";
+import { ensureProductionBuild } from "@/lib/platform/next-build";
+
+const { values: args } = parseArgs({ options: { ephemeral: { type: "boolean", default: false } } });
+const started = Date.now();
+const say = (line: string) => console.log(`[reversegate] ${line}`);
+const port = Number(process.env.PORT ?? 3000);
+
+async function persistentSecret(file: string): Promise<string> {
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+async function main() {
+  await mkdir(dataDir, { recursive: true });
+  const userDatabase = process.env.DATABASE_URL;
+  const database = args.ephemeral
+    ? await openThrowawayDatabase({ databaseUrl: userDatabase, label: "e2e" })
+    : await openLocalDatabase({ databaseUrl: userDatabase, announce: true });
+  process.env.DATABASE_URL = database.url;
+  process.env.NEXTAUTH_SECRET ??= await persistentSecret(path.join(dataDir, "nextauth-secret"));
+  process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+  // Demo data only ever goes into a database we made: never into a user's own.
+  const demo = database.embedded || args.ephemeral;
+  process.env.REVERSEGATE_DEMO = demo ? "1" : "0";
+
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping…");
+    await Promise.all(
+      children.map((child) => new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      })),
+    );
+    await database.release();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  if (demo) {
+    const { seedDemo } = await import("@/lib/demo/seed-demo");
+    const result = await seedDemo(say);
+    if (result === "seeded") say("demo data seeded (first start)");
+  }
+
+  const build = await ensureProductionBuild(say);
+  if (build === "reused") say("production build is current; not rebuilding");
+
+  const server = spawn(path.join(projectRoot, "node_modules/.bin/next"), ["start", "-p", String(port)], {
+    cwd: projectRoot,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  children.push(server);
+  server.on("exit", (code) => void stop(code ?? 1));
+
+  await waitForHttp(`http://127.0.0.1:${port}/api/health`);
+  const { DEMO_PASSWORD, DEMO_USERS } = await import("@/lib/demo/demo-users");
+  const lines = [
+    `Reversegate is up: http://localhost:${port}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `database: ${database.embedded ? "embedded PostgreSQL" : "DATABASE_URL"} ${database.embedded ? database.url : redact(database.url)}`,
+  ];
+  if (database.embedded) lines.push(`  psql "${database.url}"`);
+  if (demo) {
+    lines.push(`demo sign-ins (password "${DEMO_PASSWORD}"):`);
+    for (const user of DEMO_USERS) lines.push(`  ${user.role.padEnd(9)} ${user.email}`);
+  }
+  lines.push("Ctrl-C stops the app and the database.");
+  console.log(`\n${lines.join("\n")}\n`);
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "****";
+  return parsed.toString();
+}
+
+async function waitForHttp(url: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.status < 500 || response.status === 503) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+main().catch((error: unknown) => {
+  console.error("[reversegate] could not start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});
