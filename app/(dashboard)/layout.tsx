@@ -1,0 +1,33 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { Badge } from "@/components/ui/badge";
+import { NavLinks } from "@/components/shell/nav-links";
+import { SignOutButton } from "@/components/shell/sign-out-button";
+import { requirePageUser } from "@/lib/auth/current-user";
+
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const user = await requirePageUser();
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <Link className="brand" href="/deployments">
+          <span aria-hidden="true">⟲</span> Reversegate
+        </Link>
+        <NavLinks />
+        <div className="sidebar-footer">
+          <span data-testid="current-user">
+            {user.name} <Badge tone="info">{user.role}</Badge>
+          </span>
+          <span className="small">{user.email}</span>
+          <SignOutButton />
+        </div>
+      </aside>
+      <main className="main" id="main">
+        {children}
+      </main>
+    </div>
+  );
+}

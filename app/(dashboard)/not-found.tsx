@@ -1,0 +1,11 @@
+import Link from "next/link";
+import { EmptyState } from "@/components/ui/empty-state";
+
+export default function DashboardNotFound() {
+  return (
+    <EmptyState title="Not found">
+      <p>Nothing here by that name. It may have been renamed or never existed.</p>
+      <Link href="/deployments">Back to deployments</Link>
+    </EmptyState>
+  );
+}

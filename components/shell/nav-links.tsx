@@ -1,0 +1,27 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+const LINKS = [
+  { href: "/deployments", label: "Deployments" },
+  { href: "/models", label: "Models" },
+  { href: "/rollbacks", label: "Rollbacks" },
+  { href: "/postmortems", label: "Postmortems" },
+  { href: "/rehearsals", label: "Rehearsals" },
+  { href: "/audit", label: "Audit" },
+  { href: "/settings", label: "Settings" },
+];
+
+export function NavLinks() {
+  const pathname = usePathname();
+  return (
+    <nav className="nav" aria-label="Main">
+      {LINKS.map((link) => (
+        <Link key={link.href} href={link.href} aria-current={pathname.startsWith(link.href) ? "page" : undefined}>
+          {link.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
