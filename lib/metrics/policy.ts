@@ -1,0 +1,115 @@
+import { z } from "zod";
+
+/**
+ * The rollback policy contract (`PUT /api/v1/deployments/{deployment}/policy`).
+ * Every message names the field it refuses so the API can return it verbatim.
+ * Objects are strict: an unknown (usually misspelt) key is refused rather than silently dropped.
+ */
+
+export const DEFAULT_SAMPLE_INTERVAL_SECONDS = 10;
+export const MAX_WINDOW_SECONDS = 7 * 24 * 3600;
+/** A "sustained" window shorter than a minute is a spike detector — the panic this policy exists to avoid. */
+export const MIN_WINDOW_SECONDS = 60;
+export const MIN_EVALUATION_INTERVAL_SECONDS = 5;
+export const MIN_BUCKET_SECONDS = 60;
+export const MAX_LOOKBACK_DAYS = 90;
+
+export const METRIC_NAME_PATTERN = /^[a-z0-9_.-]+$/;
+
+export const metricNameSchema = z
+  .string({ error: "metric must be a string" })
+  .min(1, "metric must not be empty")
+  .max(100, "metric must be at most 100 characters")
+  .regex(METRIC_NAME_PATTERN, "metric may only contain a-z, 0-9, '_', '.' and '-'");
+
+export const directionSchema = z.enum(["higher_is_better", "lower_is_better"], {
+  error: 'direction must be "higher_is_better" or "lower_is_better"',
+});
+
+export const rollbackActionSchema = z.enum(["notify", "request", "auto"], {
+  error: 'action must be "notify", "request" or "auto"',
+});
+
+function positiveInt(field: string, min: number, max?: number) {
+  const range = max === undefined ? `at least ${min}` : `between ${min} and ${max}`;
+  const message = `${field} must be an integer ${range}`;
+  const base = z.number({ error: message }).int(message).min(min, message);
+  return max === undefined ? base : base.max(max, message);
+}
+
+export const explicitFloorSchema = z.strictObject({
+  mode: z.literal("explicit"),
+  value: z.number({ error: "floor.value must be a finite number" }),
+});
+
+export const priorFloorSchema = z
+  .strictObject({
+    mode: z.literal("prior"),
+    quantile: z
+      .number({ error: "floor.quantile must be a number between 0 and 1 (exclusive), e.g. 0.1" })
+      .gt(0, "floor.quantile must be greater than 0 (e.g. 0.1)")
+      .lt(1, "floor.quantile must be less than 1 (e.g. 0.1)"),
+    bucketSeconds: positiveInt("floor.bucketSeconds", MIN_BUCKET_SECONDS),
+    lookbackDays: positiveInt("floor.lookbackDays", 1, MAX_LOOKBACK_DAYS),
+    tolerance: z
+      .number({ error: "floor.tolerance must be a finite number" })
+      .min(0, "floor.tolerance must be at least 0"),
+  })
+  .superRefine((rule, ctx) => {
+    if (rule.bucketSeconds > rule.lookbackDays * 86_400) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["bucketSeconds"],
+        message: `floor.bucketSeconds (${rule.bucketSeconds}) must not exceed the lookback (${rule.lookbackDays} days = ${rule.lookbackDays * 86_400} seconds)`,
+      });
+    }
+  });
+
+export const floorRuleSchema = z.discriminatedUnion("mode", [explicitFloorSchema, priorFloorSchema], {
+  error: 'floor.mode must be "explicit" or "prior"',
+});
+
+export const rollbackPolicySchema = z
+  .strictObject({
+    metric: metricNameSchema,
+    direction: directionSchema,
+    floor: floorRuleSchema,
+    windowSeconds: positiveInt("windowSeconds", MIN_WINDOW_SECONDS, MAX_WINDOW_SECONDS),
+    evaluationIntervalSeconds: positiveInt(
+      "evaluationIntervalSeconds",
+      MIN_EVALUATION_INTERVAL_SECONDS,
+    ),
+    minSamples: positiveInt("minSamples", 1),
+    sampleIntervalSeconds: positiveInt("sampleIntervalSeconds", 1).default(
+      DEFAULT_SAMPLE_INTERVAL_SECONDS,
+    ),
+    action: rollbackActionSchema,
+  })
+  .superRefine((policy, ctx) => {
+    if (policy.windowSeconds < policy.evaluationIntervalSeconds) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["windowSeconds"],
+        message: `windowSeconds (${policy.windowSeconds}) must be at least evaluationIntervalSeconds (${policy.evaluationIntervalSeconds}); a shorter window leaves samples between evaluations unexamined`,
+      });
+    }
+    // At most one point per sampleIntervalSeconds, so a larger minSamples could never be met.
+    const capacity = Math.floor(policy.windowSeconds / policy.sampleIntervalSeconds);
+    if (policy.minSamples > capacity) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["minSamples"],
+        message: `minSamples (${policy.minSamples}) exceeds what a ${policy.windowSeconds}-second window holds at one point per ${policy.sampleIntervalSeconds} seconds (sampleIntervalSeconds): at most ${capacity}`,
+      });
+    }
+  });
+
+export type Direction = z.infer<typeof directionSchema>;
+export type RollbackAction = z.infer<typeof rollbackActionSchema>;
+export type ExplicitFloorRule = z.infer<typeof explicitFloorSchema>;
+export type PriorFloorRule = z.infer<typeof priorFloorSchema>;
+export type FloorRule = z.infer<typeof floorRuleSchema>;
+/** What a client sends (sampleIntervalSeconds may be omitted). */
+export type RollbackPolicyInput = z.input<typeof rollbackPolicySchema>;
+/** What the server stores and evaluates (defaults applied). */
+export type RollbackPolicy = z.output<typeof rollbackPolicySchema>;
