@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { formatDuration, incidentDurations, validateTimelineOrder, type IncidentTimestamps } from "./durations";
+
+const at = (minutes: number) => new Date(Date.UTC(2026, 5, 17, 9, 0) + minutes * 60_000);
+const MIN = 60_000;
+
+// The worked example: v14 live two days, a six-hour slide, rolled back nine minutes after detection.
+const example: IncidentTimestamps = {
+  badVersionLiveFrom: at(-3 * 24 * 60),
+  impactStartedAt: at(-360),
+  detectedAt: at(0),
+  rollbackRequestedAt: at(1),
+  approvedAt: at(3),
+  completedAt: at(9),
+};
+
+describe("incidentDurations", () => {
+  it("computes every duration from the timestamps", () => {
+    expect(incidentDurations(example)).toEqual({
+      timeToDetectMs: 360 * MIN,
+      timeToDecideMs: 2 * MIN,
+      timeToExecuteMs: 6 * MIN,
+      timeToRollbackMs: 9 * MIN,
+      exposureWindowMs: (3 * 24 * 60 + 9) * MIN,
+    });
+  });
+
+  it("measures time to roll back from the request when detection is not recorded", () => {
+    expect(incidentDurations({ ...example, detectedAt: null }).timeToRollbackMs).toBe(8 * MIN);
+    expect(incidentDurations({ ...example, detectedAt: new Date(Number.NaN) }).timeToRollbackMs).toBe(8 * MIN);
+  });
+
+  it("is null wherever an end is missing", () => {
+    expect(incidentDurations({})).toEqual({
+      timeToDetectMs: null,
+      timeToDecideMs: null,
+      timeToExecuteMs: null,
+      timeToRollbackMs: null,
+      exposureWindowMs: null,
+    });
+    expect(incidentDurations({ ...example, completedAt: undefined }).timeToExecuteMs).toBeNull();
+  });
+
+  it("keeps a negative figure when the timestamps are out of order, for the warning to explain", () => {
+    expect(incidentDurations({ impactStartedAt: at(5), detectedAt: at(0) }).timeToDetectMs).toBe(-5 * MIN);
+  });
+});
+
+describe("validateTimelineOrder", () => {
+  it("has nothing to say about an ordered timeline", () => {
+    expect(validateTimelineOrder(example)).toEqual([]);
+  });
+
+  it("allows equal timestamps", () => {
+    expect(validateTimelineOrder({ rollbackRequestedAt: at(1), approvedAt: at(1), completedAt: at(1) })).toEqual([]);
+  });
+
+  it("names the pair out of order", () => {
+    const warnings = validateTimelineOrder({ ...example, approvedAt: at(0.5) });
+    expect(warnings).toEqual([
+      {
+        kind: "out_of_order",
+        earlier: "rollbackRequestedAt",
+        later: "approvedAt",
+        message:
+          "approved (2026-06-17T09:00:30.000Z) is before rollback requested (2026-06-17T09:01:00.000Z)",
+      },
+    ]);
+  });
+
+  it("compares across timestamps that are not recorded", () => {
+    const warnings = validateTimelineOrder({ impactStartedAt: at(10), completedAt: at(5) });
+    expect(warnings).toMatchObject([{ earlier: "impactStartedAt", later: "completedAt" }]);
+  });
+
+  it("warns when impact starts before the bad version was live", () => {
+    const warnings = validateTimelineOrder({ ...example, badVersionLiveFrom: at(-300) });
+    expect(warnings).toMatchObject([{ earlier: "badVersionLiveFrom", later: "impactStartedAt" }]);
+  });
+
+  it("warns about an invalid date and skips it", () => {
+    const warnings = validateTimelineOrder({ ...example, detectedAt: new Date("nope") });
+    expect(warnings).toEqual([{ kind: "invalid", field: "detectedAt", message: "detected is not a valid time" }]);
+  });
+
+  it("reports one warning for one misplaced timestamp", () => {
+    expect(validateTimelineOrder({ ...example, detectedAt: at(-400) })).toHaveLength(1);
+  });
+});
+
+describe("formatDuration", () => {
+  it.each([
+    [0, "0s"],
+    [400, "<1s"],
+    [42_000, "42s"],
+    [8 * MIN + 42_000, "8m 42s"],
+    [8 * MIN, "8m"],
+    [8 * MIN + 42_999, "8m 42s"],
+    [6 * 60 * MIN + 2 * MIN + 30_000, "6h 2m"],
+    [60 * MIN, "1h"],
+    [2 * 24 * 60 * MIN + 3 * 60 * MIN + 59 * MIN, "2d 3h"],
+    [24 * 60 * MIN, "1d"],
+    [-(8 * MIN + 42_000), "-8m 42s"],
+    [null, "—"],
+    [Number.NaN, "—"],
+  ] as const)("formats %s as %s", (ms, expected) => {
+    expect(formatDuration(ms)).toBe(expected);
+  });
+});
