@@ -1,6 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // Lets two builds (say, two browser-test runs on different ports) live side by side.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // `npm test` type-checks and lints the whole tree; `npm start` need not do it again.
   typescript: { ignoreBuildErrors: true },
   // Native or process-managing packages stay out of the server bundle.

@@ -6,7 +6,9 @@ import path from "node:path";
 import { projectRoot } from "./local-database";
 
 const SOURCES = ["app", "components", "lib", "public", "next.config.js", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
-const stampFile = path.join(projectRoot, ".next", "reversegate-source-hash");
+// Scripts, unlike the app, read their own environment: NEXT_DIST_DIR is next.config.js's too.
+const distDir = path.join(projectRoot, process.env.NEXT_DIST_DIR || ".next");
+const stampFile = path.join(distDir, "reversegate-source-hash");
 
 async function* files(entry: string): AsyncGenerator<string> {
   const full = path.join(projectRoot, entry);
@@ -33,7 +35,7 @@ export async function sourceHash(): Promise<string> {
 export async function ensureProductionBuild(log: (line: string) => void): Promise<"reused" | "built"> {
   const wanted = await sourceHash();
   const have = existsSync(stampFile) ? (await readFile(stampFile, "utf8")).trim() : "";
-  if (have === wanted && existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) return "reused";
+  if (have === wanted && existsSync(path.join(distDir, "BUILD_ID"))) return "reused";
   log("building the app (first start, or the code changed)…");
   await new Promise<void>((resolve, reject) => {
     const child = spawn(path.join(projectRoot, "node_modules/.bin/next"), ["build"], {
