@@ -32,3 +32,63 @@ export async function makeToken(role: Role) {
   );
   return { token, user, actor };
 }
+
+const digest = (seed: string) => `sha256:${Buffer.from(seed.padEnd(32, "0").slice(0, 32)).toString("hex")}`;
+
+/**
+ * A model with `versions` and a deployment of it, `live` serving and `prior` (if any) the
+ * version before it, as a pipeline would have left them. Statuses follow the lifecycle:
+ * earlier promoted versions are SUPERSEDED, `rolledBack` ones ROLLED_BACK.
+ */
+export async function makeDeployment(options: {
+  versions?: string[];
+  live?: string | null;
+  prior?: string | null;
+  rolledBack?: string[];
+  state?: "STABLE" | "ROLLING_BACK" | "FROZEN";
+  servingBaseUrl?: string;
+  consumers?: string[];
+} = {}) {
+  const versions = options.versions ?? ["v13", "v14"];
+  const live = options.live === undefined ? (versions.at(-1) ?? null) : options.live;
+  const prior = options.prior === undefined ? (versions.at(-2) ?? null) : options.prior;
+  const slug = unique("dep");
+  const model = await db().model.create({ data: { slug, name: slug } });
+  const rows = [];
+  for (const version of versions) {
+    rows.push(
+      await db().modelVersion.create({
+        data: {
+          modelId: model.id,
+          version,
+          artifactUri: `s3://models/${slug}/${version}`,
+          artifactDigest: digest(`${slug}${version}`),
+          manifest: { weightsDigest: digest(`w${slug}${version}`), promptTemplate: `prompt@${version}`, vectorIndexSnapshot: `idx-${version}` },
+          offlineScores: { regression_set: 0.9 },
+          registeredBy: "factory",
+        },
+      }),
+    );
+  }
+  const id = (version: string | null) => (version === null ? null : (rows.find((r) => r.version === version)?.id ?? null));
+  const deployment = await db().deployment.create({
+    data: {
+      slug,
+      modelId: model.id,
+      state: options.state ?? "STABLE",
+      servingBaseUrl: options.servingBaseUrl ?? "http://127.0.0.1:4010",
+      liveVersionId: id(live),
+      priorVersionId: id(prior),
+      traffic: live ? [{ version: live, percent: 100 }] : [],
+      consumers: { create: (options.consumers ?? []).map((name) => ({ name })) },
+    },
+  });
+  const base = Date.now() - 86_400_000;
+  for (const [index, row] of rows.entries()) {
+    const status = row.version === live ? "LIVE" : options.rolledBack?.includes(row.version) ? "ROLLED_BACK" : "SUPERSEDED";
+    await db().deploymentVersion.create({
+      data: { deploymentId: deployment.id, versionId: row.id, status, since: new Date(base + index * 60_000) },
+    });
+  }
+  return { model, deployment, versions: rows };
+}

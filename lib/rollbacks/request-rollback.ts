@@ -1,0 +1,142 @@
+import "server-only";
+import { Prisma, type RollbackStatus } from "@prisma/client";
+import { z } from "zod";
+import { checkRollbackable } from "@/lib/deployments/lifecycle";
+import { loadDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
+import { db } from "@/lib/db";
+import { AppError, conflict, notFound } from "@/lib/errors";
+import { runMutation, type MutationContext } from "@/lib/mutation";
+import { pinnedVersionId } from "@/lib/registry/version-ref";
+import { planRollbackSteps, type RollbackKind } from "./status";
+
+/** The public body of `POST /api/v1/deployments/{deployment}/rollbacks`. */
+export const rollbackRequestBody = z
+  .object({
+    mode: z.enum(["instant", "ramp"], { message: 'mode must be "instant" or "ramp"' }),
+    reason: z.string().trim().min(1, "reason is required: say why the model is coming out").max(2000),
+    targetVersion: pinnedVersionId.optional(),
+  })
+  .strict();
+
+export type RequestRollbackInput = {
+  deploymentSlug: string;
+  mode: "instant" | "ramp";
+  reason: string;
+  targetVersion?: string;
+  detectionId?: string;
+  idempotencyKey?: string;
+  /** A detection's request follows its policy's action; a person's always waits for approval. */
+  origin: "manual" | "detection";
+  kind?: RollbackKind;
+};
+
+export type RequestedRollback = { id: string; status: RollbackStatus; replayed: boolean };
+
+const IN_FLIGHT: RollbackStatus[] = ["REQUESTED", "AWAITING_APPROVAL", "APPROVED", "EXECUTING", "FAILED"];
+
+async function inFlightConflict(deploymentId: number): Promise<AppError> {
+  const open = await db().rollbackOperation.findFirst({
+    where: { deploymentId, status: { in: IN_FLIGHT } },
+    select: { id: true, status: true },
+  });
+  return conflict(
+    open
+      ? `a rollback is already in flight on this deployment (${open.id}, ${open.status}); finish, retry or cancel it first`
+      : "a rollback is already in flight on this deployment",
+    open ? { rollbackId: open.id } : undefined,
+  );
+}
+
+/**
+ * Opens a rollback operation to the deployment's prior pinned version, with its steps planned.
+ * Guarded three ways: the lifecycle refuses a deployment with no usable prior (or frozen), the
+ * database admits one in-flight operation per deployment, and an idempotency key returns the
+ * operation it first created.
+ */
+export async function requestRollback(ctx: MutationContext, input: RequestRollbackInput): Promise<RequestedRollback> {
+  const deployment = await db().deployment.findUnique({ where: { slug: input.deploymentSlug }, select: { id: true } });
+  if (!deployment) throw notFound(`deployment ${input.deploymentSlug}`);
+  const replay = async (): Promise<RequestedRollback | null> => {
+    if (!input.idempotencyKey) return null;
+    const existing = await db().rollbackOperation.findUnique({
+      where: { deploymentId_idempotencyKey: { deploymentId: deployment.id, idempotencyKey: input.idempotencyKey } },
+      select: { id: true, status: true },
+    });
+    return existing ? { ...existing, replayed: true } : null;
+  };
+  const replayed = await replay();
+  if (replayed) return replayed;
+
+  try {
+    return await runMutation(ctx, "OPERATOR", async ({ tx, audit, actor }) => {
+      const stored = await loadDeploymentSnapshot(tx, deployment.id);
+      const checked = checkRollbackable(stored.snapshot);
+      if (!checked.ok) throw conflict(checked.error.message, { reason: checked.error.code });
+      const { live: fromVersion, prior: toVersion } = checked.value;
+      if (stored.purged.has(toVersion)) {
+        throw conflict(`the prior pinned version ${toVersion} was purged from the registry; there is nothing to roll back to`, { reason: "prior_purged" });
+      }
+      if (input.targetVersion && input.targetVersion !== toVersion) {
+        throw conflict(`targetVersion ${input.targetVersion} is not this deployment's prior pinned version (${toVersion})`, { reason: "not_prior" });
+      }
+
+      const policy = input.detectionId
+        ? await tx.detection.findUnique({ where: { id: input.detectionId }, select: { policy: true } }).then((d) => d?.policy ?? null)
+        : await tx.rollbackPolicy.findFirst({ where: { deploymentId: deployment.id }, orderBy: { createdAt: "asc" } });
+      const kind = input.kind ?? "INCIDENT";
+      const mode = input.mode === "ramp" ? "RAMP" : "INSTANT";
+      const rampStages = mode === "RAMP" ? ((policy?.rampStages as number[] | undefined) ?? [10, 100]) : [100];
+      const rampDwellSeconds = mode === "RAMP" ? (policy?.rampDwellSeconds ?? 60) : 0;
+      const plan = planRollbackSteps(mode === "RAMP" ? { mode, kind, rampStages, rampDwellSeconds } : { mode, kind });
+      if (!plan.ok) throw new AppError("VALIDATION", `policy: ${plan.error.message}`);
+
+      // Rehearsals and a detection whose policy says "auto" need no person to approve.
+      const autoApproved = kind === "REHEARSAL" || (input.origin === "detection" && policy?.action === "AUTO");
+      const now = new Date();
+      const operation = await tx.rollbackOperation.create({
+        data: {
+          deploymentId: deployment.id,
+          kind,
+          mode,
+          status: autoApproved ? "APPROVED" : "AWAITING_APPROVAL",
+          fromVersionId: stored.versionIds.get(fromVersion)!,
+          toVersionId: stored.versionIds.get(toVersion)!,
+          reason: input.reason,
+          detectionId: input.detectionId ?? null,
+          idempotencyKey: input.idempotencyKey ?? null,
+          requestedById: actor.type === "USER" ? actor.id : null,
+          requestedByLabel: actor.label,
+          rampStages,
+          rampDwellSeconds,
+          requestedAt: now,
+          approvedAt: autoApproved ? now : null,
+          decisionNote: autoApproved ? (kind === "REHEARSAL" ? "rehearsal" : "policy action is auto") : null,
+          steps: {
+            create: plan.value.map((step) => ({
+              position: step.position,
+              name: step.name,
+              params: step.name === "shift_traffic" ? { leg: step.leg, percent: step.percent, dwellSeconds: step.dwellSeconds } : { leg: step.leg },
+            })),
+          },
+        },
+        select: { id: true, status: true },
+      });
+      await audit({
+        action: kind === "REHEARSAL" ? "rehearsal.requested" : "rollback.requested",
+        targetType: "rollback",
+        targetId: operation.id,
+        after: { deployment: stored.slug, from: fromVersion, to: toVersion, mode, reason: input.reason, detectionId: input.detectionId ?? null, status: operation.status },
+      });
+      return { ...operation, replayed: false };
+    });
+  } catch (error) {
+    // A unique violation is the database refusing a second in-flight operation, or a
+    // concurrent request with the same idempotency key that won the race.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const raced = await replay();
+      if (raced) return raced;
+      throw await inFlightConflict(deployment.id);
+    }
+    throw error;
+  }
+}
