@@ -1,4 +1,4 @@
-import type { Role } from "@prisma/client";
+import type { ModelVersion, Role } from "@prisma/client";
 import type { Actor } from "@/lib/actor";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { hashPassword } from "@/lib/auth/password";
@@ -54,7 +54,7 @@ export async function makeDeployment(options: {
   const prior = options.prior === undefined ? (versions.at(-2) ?? null) : options.prior;
   const slug = unique("dep");
   const model = await db().model.create({ data: { slug, name: slug } });
-  const rows = [];
+  const rows: ModelVersion[] = [];
   for (const version of versions) {
     rows.push(
       await db().modelVersion.create({
