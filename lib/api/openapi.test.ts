@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { registerModelVersionInput } from "@/lib/registry/schemas";
+import { buildOpenApiDocument } from "./openapi";
+
+type Operation = {
+  operationId: string;
+  parameters?: { name: string; in: string; required: boolean }[];
+  requestBody?: { content: Record<string, { schema: unknown }> };
+  responses: Record<string, unknown>;
+  security: unknown[];
+};
+
+const operations = () =>
+  Object.entries(buildOpenApiDocument().paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({ path, method, operation: operation as Operation })),
+  );
+
+describe("buildOpenApiDocument", () => {
+  it("gives every operation a unique id", () => {
+    const ids = operations().map((o) => o.operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("declares every path segment as a required path parameter", () => {
+    for (const { path, operation } of operations()) {
+      const segments = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      const declared = (operation.parameters ?? []).filter((p) => p.in === "path");
+      expect(declared.map((p) => p.name), path).toEqual(segments);
+      expect(declared.every((p) => p.required)).toBe(true);
+    }
+  });
+
+  it("documents 401 and 403 for every guarded operation and no security for public ones", () => {
+    for (const { path, operation } of operations()) {
+      if (operation.security.length === 0) continue;
+      expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining(["401", "403"]));
+    }
+    const document = buildOpenApiDocument();
+    expect(document.paths["/api/v1/openapi.json"]!.get).toMatchObject({ security: [] });
+  });
+
+  it("uses the handler's own request schema, so the two cannot drift", () => {
+    const register = buildOpenApiDocument().paths["/api/v1/models/{model}/versions"]!.post as Operation;
+    const schema = register.requestBody!.content["application/json"]!.schema as { properties: Record<string, unknown> };
+    expect(Object.keys(schema.properties)).toEqual(Object.keys(registerModelVersionInput.shape));
+  });
+
+  it("lists query parameters with whether they are required", () => {
+    const list = buildOpenApiDocument().paths["/api/v1/deployments"]!.get as Operation;
+    expect(list.parameters!.filter((p) => p.in === "query").map((p) => [p.name, p.required])).toEqual([
+      ["q", false],
+      ["state", false],
+      ["model", false],
+      ["sort", false],
+      ["order", false],
+      ["page", false],
+    ]);
+  });
+});

@@ -1,0 +1,121 @@
+import "server-only";
+import type { Prisma } from "@prisma/client";
+import type { Db, Tx } from "@/lib/db";
+import { diffManifests, type StateManifest } from "@/lib/registry/version-ref";
+import { deploymentHealth } from "./health";
+import { trafficSplit, type DeploymentDetailView, type DeploymentView } from "./schemas";
+
+const PENDING_ROLLBACK = ["REQUESTED", "AWAITING_APPROVAL", "APPROVED", "EXECUTING"] as const;
+
+export const deploymentViewInclude = {
+  model: { select: { slug: true } },
+  consumers: { orderBy: { name: "asc" }, select: { name: true, blocking: true } },
+  versions: {
+    orderBy: [{ since: "asc" }, { versionId: "asc" }],
+    include: { version: { select: { version: true, manifest: true } } },
+  },
+  promotions: { orderBy: { promotedAt: "desc" }, take: 1 },
+  rollbacks: { orderBy: { requestedAt: "desc" }, take: 1 },
+  detections: { where: { resolvedAt: null }, orderBy: { detectedAt: "desc" }, take: 1 },
+  rehearsals: { orderBy: { startedAt: "desc" }, take: 1, select: { status: true } },
+} satisfies Prisma.DeploymentInclude;
+
+export type DeploymentRow = Prisma.DeploymentGetPayload<{ include: typeof deploymentViewInclude }>;
+
+/** Pinned ids of every version of the given models, to name versions stored by id. */
+export async function loadVersionNames(client: Db | Tx, modelIds: number[]): Promise<Map<number, string>> {
+  const rows = await client.modelVersion.findMany({ where: { modelId: { in: modelIds } }, select: { id: true, version: true } });
+  return new Map(rows.map((r) => [r.id, r.version]));
+}
+
+/** Requested rollbacks that have not finished, newest first per deployment. */
+export async function loadPendingRollbacks(client: Db | Tx, deploymentIds: number[]) {
+  const rows = await client.rollbackOperation.findMany({
+    where: { deploymentId: { in: deploymentIds }, status: { in: [...PENDING_ROLLBACK] } },
+    orderBy: { requestedAt: "desc" },
+    select: { deploymentId: true, toVersionId: true, status: true },
+  });
+  const byDeployment = new Map<number, (typeof rows)[number]>();
+  for (const row of rows) if (!byDeployment.has(row.deploymentId)) byDeployment.set(row.deploymentId, row);
+  return byDeployment;
+}
+
+export function toDeploymentView(
+  row: DeploymentRow,
+  names: Map<number, string>,
+  pendingRollback: { toVersionId: number; status: string } | undefined,
+): DeploymentView {
+  const name = (id: number) => names.get(id) ?? `#${id}`;
+  const nameOrNull = (id: number | null) => (id === null ? null : name(id));
+  const liveVersion = nameOrNull(row.liveVersionId);
+  const priorVersion = nameOrNull(row.priorVersionId);
+  const live = row.versions.find((v) => v.versionId === row.liveVersionId);
+  const promotion = row.promotions[0];
+  const rollback = row.rollbacks[0];
+  const detection = row.detections[0];
+  const traffic = trafficSplit.safeParse(row.traffic);
+  return {
+    slug: row.slug,
+    model: row.model.slug,
+    environment: row.environment,
+    state: row.state,
+    liveVersion,
+    priorVersion,
+    liveSince: live?.since.toISOString() ?? null,
+    traffic: traffic.success ? traffic.data : [],
+    serving: { kind: "http", baseUrl: row.servingBaseUrl },
+    consumers: row.consumers,
+    lastPromotion: promotion
+      ? { version: name(promotion.versionId), replacedVersion: nameOrNull(promotion.replacedVersionId), at: promotion.promotedAt.toISOString(), actor: promotion.actor }
+      : null,
+    lastRollback: rollback
+      ? {
+          fromVersion: name(rollback.fromVersionId),
+          toVersion: name(rollback.toVersionId),
+          kind: rollback.kind,
+          status: rollback.status,
+          requestedAt: rollback.requestedAt.toISOString(),
+          completedAt: rollback.completedAt?.toISOString() ?? null,
+        }
+      : null,
+    health: deploymentHealth({
+      state: row.state,
+      liveVersion,
+      priorVersion,
+      openDetection: detection ? { metric: detection.metric, version: name(detection.versionId) } : null,
+      pendingRollback: pendingRollback ? { toVersion: name(pendingRollback.toVersionId), status: pendingRollback.status } : null,
+      lastRehearsal: row.rehearsals[0] ?? null,
+    }),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function toDeploymentDetailView(
+  row: DeploymentRow,
+  names: Map<number, string>,
+  pendingRollback: { toVersionId: number; status: string } | undefined,
+): DeploymentDetailView {
+  // Validated by `stateManifest` on registration, and versions are immutable.
+  const manifestOf = (id: number | null) =>
+    (row.versions.find((v) => v.versionId === id)?.version.manifest as StateManifest | undefined) ?? null;
+  const live = manifestOf(row.liveVersionId);
+  const prior = manifestOf(row.priorVersionId);
+  const diff = live && prior ? diffManifests(live, prior) : null;
+  return {
+    ...toDeploymentView(row, names, pendingRollback),
+    versions: row.versions.map((v) => ({
+      version: v.version.version,
+      status: v.status,
+      since: v.since.toISOString(),
+      productionFailure: v.productionFailure,
+      rolledBackAt: v.rolledBackAt?.toISOString() ?? null,
+    })),
+    manifests: {
+      live,
+      prior,
+      rollbackDiff: diff
+        ? { changed: [...diff.changed], splitBrainCategories: [...diff.splitBrainCategories], splitBrainRisk: diff.splitBrainRisk }
+        : null,
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import "server-only";
+import type { Prisma } from "@prisma/client";
+import { db } from "@/lib/db";
+import { deploymentViewInclude, loadPendingRollbacks, loadVersionNames, toDeploymentView } from "./deployment-views";
+import type { DeploymentList, DeploymentListQuery, DeploymentView } from "./schemas";
+
+export const DEPLOYMENTS_PAGE_SIZE = 20;
+
+const STATE_URGENCY: Record<DeploymentView["state"], number> = { ROLLING_BACK: 0, FROZEN: 1, STABLE: 2 };
+const byText = new Intl.Collator("en", { numeric: true });
+
+const COMPARE: Record<DeploymentListQuery["sort"], (a: DeploymentView, b: DeploymentView) => number> = {
+  slug: (a, b) => byText.compare(a.slug, b.slug),
+  state: (a, b) => STATE_URGENCY[a.state] - STATE_URGENCY[b.state] || byText.compare(a.slug, b.slug),
+  // Never promoted / never rolled back sorts as the oldest.
+  lastPromotion: (a, b) => (a.lastPromotion?.at ?? "").localeCompare(b.lastPromotion?.at ?? ""),
+  lastRollback: (a, b) => (a.lastRollback?.requestedAt ?? "").localeCompare(b.lastRollback?.requestedAt ?? ""),
+};
+
+/**
+ * Deployments matching the filters, sorted and paged. A control plane holds tens of
+ * deployments, so sorting by derived fields (last promotion, last rollback) happens in memory.
+ */
+export async function listDeployments(query: DeploymentListQuery): Promise<DeploymentList> {
+  const where: Prisma.DeploymentWhereInput = {
+    ...(query.state ? { state: query.state } : {}),
+    ...(query.model ? { model: { slug: query.model } } : {}),
+    ...(query.q ? { OR: [{ slug: { contains: query.q, mode: "insensitive" } }, { model: { slug: { contains: query.q, mode: "insensitive" } } }] } : {}),
+  };
+  const rows = await db().deployment.findMany({ where, include: deploymentViewInclude });
+  const [names, pending] = await Promise.all([
+    loadVersionNames(db(), [...new Set(rows.map((r) => r.modelId))]),
+    loadPendingRollbacks(db(), rows.map((r) => r.id)),
+  ]);
+  const views = rows.map((row) => toDeploymentView(row, names, pending.get(row.id)));
+  views.sort(COMPARE[query.sort]);
+  if (query.order === "desc") views.reverse();
+
+  const pages = Math.max(1, Math.ceil(views.length / DEPLOYMENTS_PAGE_SIZE));
+  const page = Math.min(query.page, pages);
+  return {
+    deployments: views.slice((page - 1) * DEPLOYMENTS_PAGE_SIZE, page * DEPLOYMENTS_PAGE_SIZE),
+    total: views.length,
+    page,
+    pages,
+  };
+}
