@@ -1,0 +1,70 @@
+// Shared by the benchmarks: a throwaway database, the real production server on it, and a token.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { openThrowawayDatabase, projectRoot, type LocalDatabase } from "@/lib/platform/local-database";
+
+export interface BenchServer {
+  baseUrl: string;
+  database: LocalDatabase;
+  stop: () => Promise<void>;
+}
+
+const say = (line: string) => console.log(`[bench] ${line}`);
+
+/**
+ * Starts a throwaway PostgreSQL (embedded, or a new database on DATABASE_URL's server) and `next
+ * start` of the production build in `.next-bench` against it, with no background worker.
+ */
+export async function startBenchServer(port: number): Promise<BenchServer> {
+  const database = await openThrowawayDatabase({ databaseUrl: process.env.DATABASE_URL, label: "bench" });
+  process.env.DATABASE_URL = database.url;
+  process.env.NEXTAUTH_SECRET ??= "bench-secret-0123456789abcdef";
+  process.env.NEXT_DIST_DIR ??= ".next-bench";
+  const { ensureProductionBuild } = await import("@/lib/platform/next-build");
+  await ensureProductionBuild(say);
+  const server: ChildProcess = spawn(path.join(projectRoot, "node_modules/.bin/next"), ["start", "-p", String(port)], {
+    cwd: projectRoot,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: `http://127.0.0.1:${port}`, REVERSEGATE_WORKER: "off" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error("the server did not come up within 120 s");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    baseUrl,
+    database,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        if (server.exitCode !== null) return resolve();
+        server.once("exit", () => resolve());
+        server.kill("SIGTERM");
+      });
+      const { db } = await import("@/lib/db");
+      await db().$disconnect();
+      const { closeMetricsPool } = await import("@/lib/metrics/pg-pool");
+      await closeMetricsPool();
+      await database.release();
+    },
+  };
+}
+
+/** A bench deployment (v1 prior, v2 live since `promotedAt`) and an OPERATOR token for it. */
+export async function benchDeployment(promotedAt: Date) {
+  const { makeMetricsDeployment } = await import("@/lib/metrics/test-deployment");
+  const { makeToken } = await import("@/lib/testing/factories");
+  const deployment = await makeMetricsDeployment({ promotedAt });
+  const { token } = await makeToken("OPERATOR");
+  return { ...deployment, token };
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}

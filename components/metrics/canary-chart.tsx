@@ -1,0 +1,191 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useSearchParams } from "next/navigation";
+import { useMemo } from "react";
+import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { formatUtc } from "@/lib/format-time";
+import { formatMetricValue } from "@/lib/metrics/floor";
+import { DEFAULT_RANGE, RANGES, seriesQueryOptions, type RangeKey, type SeriesRange } from "@/lib/metrics/queries";
+import type { SeriesView } from "@/lib/metrics/series";
+import { RangePicker } from "./range-picker";
+
+const LINE_COLOURS = ["var(--accent)", "var(--muted)", "var(--warn)", "var(--ok)"];
+const MARKER_COLOURS: Record<SeriesView["markers"][number]["kind"], string> = {
+  promotion: "var(--accent)",
+  detection: "var(--bad)",
+  rollback_started: "var(--warn)",
+  rollback_completed: "var(--ok)",
+};
+
+type Row = { t: number } & Record<string, number | undefined>;
+
+function rangeFrom(search: URLSearchParams): SeriesRange {
+  const range = search.get("range") as RangeKey | null;
+  const from = search.get("from");
+  const to = search.get("to");
+  if (range === "custom" && from && to && Date.parse(from) < Date.parse(to)) return { range: "custom", from, to };
+  if (range && range !== "custom" && range in RANGES) return { range };
+  return { range: DEFAULT_RANGE as Exclude<RangeKey, "custom"> };
+}
+
+/** One row per timestamp; each version's value and sample count under its own keys. */
+function toRows(series: SeriesView["series"]): Row[] {
+  const rows = new Map<number, Row>();
+  for (const s of series) {
+    for (const p of s.points) {
+      const t = Date.parse(p.ts);
+      const row = rows.get(t) ?? { t };
+      row[s.version] = p.value;
+      row[`${s.version}__n`] = p.sampleCount;
+      rows.set(t, row);
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.t - b.t);
+}
+
+const tickTime = (span: number) => (t: number) => {
+  const iso = new Date(t).toISOString();
+  return span > 2 * 86_400_000 ? iso.slice(5, 10) : iso.slice(11, 16);
+};
+
+/**
+ * The live version's canary metric against the prior version and the floor, with the sustained
+ * breaches shaded and promotions, detections and rollbacks marked. Polls every 10 s while open,
+ * keeping the previous data on screen while the next arrives.
+ */
+export function CanaryChart({ deployment, metric }: { deployment: string; metric: string }) {
+  const search = useSearchParams();
+  const range = rangeFrom(search);
+  const selected: RangeKey = search.get("range") === "custom" ? "custom" : range.range;
+  const query = useQuery({ ...seriesQueryOptions(deployment, metric, range), placeholderData: keepPreviousData });
+  const data = query.data;
+  const rows = useMemo(() => (data ? toRows(data.series) : []), [data]);
+
+  const title = `${metric} on ${deployment}`;
+  const from = data ? Date.parse(data.from) : 0;
+  const to = data ? Date.parse(data.to) : 0;
+  const live = data?.series.find((s) => s.role === "live");
+  const latest = live?.points[live.points.length - 1];
+  const hasPoints = data?.series.some((s) => s.points.length > 0) ?? false;
+
+  let summary = "Loading the canary series…";
+  if (data) {
+    const floorText = data.floor ? `the floor is ${formatMetricValue(data.floor.value)} (${data.floor.source})` : `there is no floor${data.floorUnavailable ? ` (${data.floorUnavailable})` : ""}`;
+    summary = latest
+      ? `Latest ${live?.version} value ${formatMetricValue(latest.value)} at ${formatUtc(new Date(latest.ts))}; ${floorText}. ${data.breaches.length} sustained breach${data.breaches.length === 1 ? "" : "es"} in this range.`
+      : `No points from the live version in this range; ${floorText}.`;
+  }
+
+  return (
+    <figure className="card" style={{ margin: 0 }} aria-labelledby="canary-chart-title" aria-describedby="canary-chart-summary">
+      <div className="row" style={{ justifyContent: "space-between", alignItems: "flex-start" }}>
+        <figcaption>
+          <h3 id="canary-chart-title">{title}</h3>
+          <p id="canary-chart-summary" className="small muted" data-testid="canary-summary" style={{ margin: 0 }}>
+            {summary}
+          </p>
+        </figcaption>
+        <RangePicker value={selected} />
+      </div>
+      {query.isError && !data ? (
+        <div className="alert error" role="alert">
+          The chart could not load: {query.error.message}
+        </div>
+      ) : null}
+      {query.isError && data ? (
+        <p className="small" role="status" style={{ color: "var(--bad)" }}>
+          Refreshing failed ({query.error.message}); showing the last data.
+        </p>
+      ) : null}
+      {data && !hasPoints ? (
+        <div className="empty" role="status" data-testid="canary-no-data">
+          <h2>No data in this range</h2>
+          <p>No canary points for {metric} between {formatUtc(new Date(from))} and {formatUtc(new Date(to))}. Collectors send them with POST /api/v1/metrics.</p>
+        </div>
+      ) : null}
+      {data && hasPoints ? (
+        <div role="img" aria-label={`Line chart of ${title}. ${summary}`} data-testid="canary-chart" style={{ width: "100%", height: 340 }}>
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={rows} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
+              <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+              <XAxis dataKey="t" type="number" scale="time" domain={[from, to]} tickFormatter={tickTime(to - from)} stroke="var(--muted)" />
+              <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => formatMetricValue(v)} stroke="var(--muted)" width={56} />
+              <Tooltip content={<PointTooltip series={data.series} />} />
+              <Legend />
+              {data.breaches.map((b) => (
+                <ReferenceArea
+                  key={b.detectionId}
+                  x1={Math.max(from, Date.parse(b.from))}
+                  x2={Math.min(to, Date.parse(b.to))}
+                  ifOverflow="hidden"
+                  shape={(props: { x?: number; y?: number; width?: number; height?: number }) => (
+                    <rect
+                      x={props.x}
+                      y={props.y}
+                      width={props.width}
+                      height={props.height}
+                      fill="var(--bad)"
+                      fillOpacity={0.12}
+                      data-testid="breach-area"
+                      aria-label={`Sustained breach of ${b.version} from ${formatUtc(new Date(b.from))} to ${formatUtc(new Date(b.to))}`}
+                    />
+                  )}
+                />
+              ))}
+              {data.floor ? (
+                <ReferenceLine
+                  y={data.floor.value}
+                  stroke="var(--bad)"
+                  strokeDasharray="6 4"
+                  ifOverflow="extendDomain"
+                  label={{ value: `floor ${formatMetricValue(data.floor.value)} — ${data.floor.source}`, position: "insideBottomLeft", fill: "var(--bad)", fontSize: 12 }}
+                />
+              ) : null}
+              {data.markers.map((m) => (
+                <ReferenceLine
+                  key={`${m.kind}-${m.at}`}
+                  x={Date.parse(m.at)}
+                  stroke={MARKER_COLOURS[m.kind]}
+                  strokeDasharray="2 3"
+                  label={{ value: m.label, position: "insideTopRight", fill: MARKER_COLOURS[m.kind], fontSize: 11, angle: -90, offset: 12 }}
+                />
+              ))}
+              {data.series.map((s, i) => (
+                <Line
+                  key={s.version}
+                  dataKey={s.version}
+                  name={`${s.version} (${s.role})`}
+                  stroke={LINE_COLOURS[i % LINE_COLOURS.length]}
+                  strokeWidth={s.role === "live" ? 2 : 1.5}
+                  dot={false}
+                  connectNulls
+                  isAnimationActive={false}
+                />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      ) : null}
+      {!data && query.isPending ? <div className="skeleton" style={{ height: 340 }} aria-hidden="true" /> : null}
+    </figure>
+  );
+}
+
+function PointTooltip({ series, active, payload, label }: { series: SeriesView["series"]; active?: boolean; payload?: { dataKey?: unknown; payload?: Row }[]; label?: number }) {
+  if (!active || !payload?.length || label === undefined) return null;
+  const row = payload[0]?.payload;
+  if (!row) return null;
+  return (
+    <div className="card small" style={{ padding: "0.5rem 0.75rem", margin: 0 }}>
+      <div className="mono">{formatUtc(new Date(label))}</div>
+      {series
+        .filter((s) => row[s.version] !== undefined)
+        .map((s) => (
+          <div key={s.version}>
+            {s.version} ({s.role}): <strong className="mono">{row[s.version]}</strong> · {row[`${s.version}__n`]} samples
+          </div>
+        ))}
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import "server-only";
+import type PgBoss from "pg-boss";
+import { db } from "@/lib/db";
+import { evaluatePolicy } from "@/lib/metrics/evaluate-policy";
+import { deleteExpiredPoints } from "@/lib/metrics/retention";
+import { registerRehearsalSchedule } from "@/lib/rehearsals/rehearsal-schedule-job";
+import { startRollbackWorker } from "@/lib/rollbacks/rollback-queue";
+import { getBoss, stopBoss } from "./boss";
+
+/*
+ * The evaluator's schedule. pg-boss cron has one-minute granularity and policies may ask for
+ * 5-second ticks, so each policy runs as a self-rescheduling chain of `metrics-evaluate` jobs:
+ * a job evaluates its policy, then sends the next one for one interval after it started.
+ *
+ * - `metrics-evaluate` is a "stately" queue keyed by policy id: at most one queued and one
+ *   active job per policy across every worker, so chains never multiply and two workers never
+ *   evaluate one policy at once. Inside, a per-deployment advisory lock and the "one open
+ *   detection" unique index make a second firing impossible even if they did.
+ * - `metrics-evaluate-due` runs every minute (and once at start): it sends each policy's next
+ *   job, which the stately queue drops when the chain is alive. This starts new policies and
+ *   revives chains a crashed worker dropped, within a minute.
+ * - `metrics-retention` runs daily and deletes raw points older than METRICS_RETENTION_DAYS.
+ */
+
+export const EVALUATE_QUEUE = "metrics-evaluate";
+export const DISPATCH_QUEUE = "metrics-evaluate-due";
+export const RETENTION_QUEUE = "metrics-retention";
+
+type EvaluateJob = { policyId: string };
+type Log = (line: string) => void;
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+async function sendEvaluation(boss: PgBoss, policyId: string, startAfter: Date): Promise<void> {
+  await boss.send(EVALUATE_QUEUE, { policyId } satisfies EvaluateJob, { singletonKey: policyId, startAfter, retryLimit: 0 });
+}
+
+/** Sends each policy's next evaluation (a no-op for policies whose chain is alive). */
+export async function dispatchDueEvaluations(boss: PgBoss, now = Date.now()): Promise<number> {
+  const policies = await db().rollbackPolicy.findMany({ select: { id: true, evaluationIntervalSeconds: true, lastEvaluatedAt: true } });
+  for (const p of policies) {
+    const due = (p.lastEvaluatedAt?.getTime() ?? 0) + p.evaluationIntervalSeconds * 1000;
+    await sendEvaluation(boss, p.id, new Date(Math.max(now, due)));
+  }
+  return policies.length;
+}
+
+async function runEvaluation(boss: PgBoss, policyId: string, log: Log): Promise<void> {
+  const startedAt = Date.now();
+  let nextInMs: number | null = null;
+  try {
+    const outcome = await evaluatePolicy(policyId, { log });
+    if (outcome.status === "busy") nextInMs = 1000;
+    else if (outcome.status === "evaluated") nextInMs = outcome.intervalSeconds * 1000;
+  } catch (error) {
+    log(`evaluating policy ${policyId} failed: ${messageOf(error)}`);
+    // Keep the chain going; a failure is usually transient (e.g. the database restarting).
+    nextInMs = 5000;
+  }
+  // A deleted policy (status "missing") ends its chain.
+  if (nextInMs !== null) await sendEvaluation(boss, policyId, new Date(Math.max(Date.now(), startedAt + nextInMs)));
+}
+
+export interface WorkerOptions {
+  log?: Log;
+  /** Also work the rollback queue (the default); tests of the evaluator alone turn it off. */
+  rollbacks?: boolean;
+}
+
+/**
+ * Registers every background handler (canary evaluation, retention, rollback execution) and
+ * the schedules on the process's pg-boss. `stop()` lets running handlers finish, then stops pg-boss.
+ */
+export async function startWorker(options: WorkerOptions = {}): Promise<{ stop: () => Promise<void> }> {
+  const log = options.log ?? ((line: string) => console.log(`[worker] ${line}`));
+  const boss = await getBoss();
+  await boss.createQueue(EVALUATE_QUEUE, { name: EVALUATE_QUEUE, policy: "stately", retryLimit: 0, expireInSeconds: 300 });
+  await boss.createQueue(DISPATCH_QUEUE, { name: DISPATCH_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 300 });
+  await boss.createQueue(RETENTION_QUEUE, { name: RETENTION_QUEUE, policy: "singleton", retryLimit: 2, expireInSeconds: 3600 });
+
+  const workerIds: string[] = [];
+  // Two consumers so one slow evaluation does not hold up every other deployment's tick.
+  for (let i = 0; i < 2; i++) {
+    workerIds.push(
+      await boss.work<EvaluateJob>(EVALUATE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+        if (job) await runEvaluation(boss, job.data.policyId, log);
+      }),
+    );
+  }
+  workerIds.push(
+    await boss.work(DISPATCH_QUEUE, { pollingIntervalSeconds: 2 }, async () => {
+      await dispatchDueEvaluations(boss);
+    }),
+  );
+  workerIds.push(
+    await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 10 }, async () => {
+      const deleted = await deleteExpiredPoints();
+      log(`retention: deleted ${deleted.points} points and ${deleted.rollups} rollups older than ${deleted.cutoff.toISOString()}`);
+    }),
+  );
+  await boss.schedule(DISPATCH_QUEUE, "* * * * *");
+  await boss.schedule(RETENTION_QUEUE, "17 3 * * *");
+  await boss.send(DISPATCH_QUEUE, {});
+  workerIds.push(await registerRehearsalSchedule(boss, (line) => log(`rehearsals: ${line}`)));
+
+  const rollbacks = options.rollbacks === false ? null : await startRollbackWorker({ log: (line) => log(`rollbacks: ${line}`) });
+  log("canary evaluation, retention and rollback execution are running");
+
+  return {
+    stop: async () => {
+      await rollbacks?.stop();
+      await Promise.all(workerIds.map((id) => boss.offWork({ id })));
+      await stopBoss();
+    },
+  };
+}

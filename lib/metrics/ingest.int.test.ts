@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { POST } from "@/app/api/v1/metrics/route";
+import { db } from "@/lib/db";
+import { makeToken } from "@/lib/testing/factories";
+import { apiRequest, params } from "@/lib/testing/http";
+import { MAX_POINTS_PER_REQUEST } from "./point-check";
+import { makeMetricsDeployment } from "./test-deployment";
+
+const post = (token: string, body: unknown) => POST(apiRequest("/api/v1/metrics", { token, body }), params({}));
+const iso = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
+
+describe("POST /api/v1/metrics", () => {
+  it("stores good points, refuses each bad one by index and reason, and stores nothing twice on retry", async () => {
+    const { token } = await makeToken("OPERATOR");
+    const { slug, deployment } = await makeMetricsDeployment();
+    const good = (i: number) => ({ deployment: slug, version: "v2", metric: "canary_accuracy", ts: iso(60_000 * (i + 1)), value: 0.9 + i / 1000, sampleCount: 12 });
+    const points = [
+      good(0),
+      { ...good(1), deployment: "no-such-deployment" },
+      { ...good(2), version: "v99" },
+      { ...good(3), value: "0.91" },
+      { ...good(4), ts: "yesterday" },
+      { ...good(5), ts: new Date(Date.now() + 10 * 60_000).toISOString() },
+      good(6),
+      { ...good(7), ts: "2026-02-30T00:00:00Z" },
+      { ...good(8), sampleCount: 0 },
+      { ...good(9), metric: "Bad Metric" },
+      null,
+      { ...good(11), version: "v3" },
+    ];
+    const response = await post(token, { points });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.accepted).toBe(3);
+    expect(body.rejected.map((r: { index: number }) => r.index)).toEqual([1, 2, 3, 4, 5, 7, 8, 9, 10]);
+    const reason = (index: number) => body.rejected.find((r: { index: number }) => r.index === index).error as string;
+    expect(reason(1)).toMatch(/^deployment: no deployment "no-such-deployment"/);
+    expect(reason(2)).toMatch(/^version: "v99" is not a registered version/);
+    expect(reason(3)).toMatch(/^value: expected a finite number/);
+    expect(reason(4)).toMatch(/^ts: not an ISO-8601 time/);
+    expect(reason(5)).toMatch(/^ts: .* in the future/);
+    expect(reason(7)).toMatch(/^ts: not an ISO-8601 time/);
+    expect(reason(8)).toMatch(/^sampleCount: expected a positive integer/);
+    expect(reason(9)).toMatch(/^metric:/);
+    expect(reason(10)).toMatch(/^point: expected an object/);
+    expect(await db().metricPoint.count({ where: { deploymentId: deployment.id } })).toBe(3);
+
+    const retry = await (await post(token, { points })).json();
+    expect(retry).toMatchObject({ accepted: 3, duplicates: 3 });
+    expect(await db().metricPoint.count({ where: { deploymentId: deployment.id } })).toBe(3);
+    const rollups = await db().metricRollup.aggregate({ where: { deploymentId: deployment.id }, _sum: { points: true } });
+    expect(rollups._sum.points).toBe(3);
+  });
+
+  it("refuses 1e309 (Infinity after JSON parsing) as a value", async () => {
+    const { token } = await makeToken("OPERATOR");
+    const { slug } = await makeMetricsDeployment();
+    const raw = `{"points":[{"deployment":"${slug}","version":"v2","metric":"m","ts":"${iso(1000)}","value":1e309}]}`;
+    const body = await (await POST(apiRequest("/api/v1/metrics", { token, rawBody: raw }), params({}))).json();
+    expect(body.accepted).toBe(0);
+    expect(body.rejected).toEqual([{ index: 0, error: "value: expected a finite number, got Infinity" }]);
+  });
+
+  it("refuses an empty batch, a batch over the limit, and a missing points array with 400 naming points", async () => {
+    const { token } = await makeToken("OPERATOR");
+    const empty = await post(token, { points: [] });
+    expect(empty.status).toBe(400);
+    expect((await empty.json()).message).toMatch(/^points: points must hold at least one point/);
+    const point = { deployment: "x", version: "v1", metric: "m", ts: iso(0), value: 1 };
+    const over = await post(token, { points: Array.from({ length: MAX_POINTS_PER_REQUEST + 1 }, () => point) });
+    expect(over.status).toBe(400);
+    expect((await over.json()).message).toContain(`at most ${MAX_POINTS_PER_REQUEST} points`);
+    const missing = await post(token, { data: [] });
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).message).toMatch(/^points:/);
+  });
+
+  it("accepts a full 10,000-point batch in one request", async () => {
+    const { token } = await makeToken("OPERATOR");
+    const { slug, deployment } = await makeMetricsDeployment();
+    const start = Date.now() - 2 * 86_400_000;
+    const points = Array.from({ length: 10_000 }, (_, i) => ({ deployment: slug, version: i % 2 ? "v1" : "v2", metric: "m", ts: new Date(start + Math.floor(i / 2) * 10_000).toISOString(), value: 0.9 }));
+    const body = await (await post(token, { points })).json();
+    expect(body).toEqual({ accepted: 10_000, duplicates: 0, rejected: [] });
+    expect(await db().metricPoint.count({ where: { deploymentId: deployment.id } })).toBe(10_000);
+  });
+
+  it("needs the OPERATOR role", async () => {
+    const { token } = await makeToken("VIEWER");
+    expect((await post(token, { points: [] })).status).toBe(403);
+  });
+});

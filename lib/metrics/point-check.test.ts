@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { checkPoint, parseIsoTime } from "./point-check";
+
+const now = Date.parse("2026-06-15T12:00:00Z");
+const oldest = now - 90 * 86_400_000;
+const good = { deployment: "support-router", version: "v14", metric: "canary_accuracy", ts: "2026-06-15T11:59:50Z", value: 0.92, sampleCount: 20 };
+
+describe("checkPoint", () => {
+  it("accepts a well-formed point, defaulting sampleCount to 1", () => {
+    expect(checkPoint(good, now, oldest)).toEqual({ ok: true, point: { ...good, ts: Date.parse(good.ts) } });
+    const { sampleCount: _omitted, ...withoutCount } = good;
+    expect(checkPoint(withoutCount, now, oldest)).toMatchObject({ ok: true, point: { sampleCount: 1 } });
+  });
+
+  it.each([
+    [{ ...good, value: Number.POSITIVE_INFINITY }, /^value: expected a finite number, got Infinity/],
+    [{ ...good, value: Number.NaN }, /^value: expected a finite number, got NaN/],
+    [{ ...good, value: "0.9" }, /^value: expected a finite number, got "0.9"/],
+    [{ ...good, ts: 1781524987000 }, /^ts: expected an ISO-8601 time string/],
+    [{ ...good, ts: "2026-06-15 11:59:50" }, /^ts: not an ISO-8601 time with a zone/],
+    [{ ...good, ts: "2026-06-15T11:59:50" }, /^ts: not an ISO-8601 time with a zone/],
+    [{ ...good, ts: "2026-06-15T12:05:01Z" }, /^ts: .* is 301 s in the future/],
+    [{ ...good, ts: "2026-01-01T00:00:00Z" }, /^ts: .* older than the retention period/],
+    [{ ...good, sampleCount: 1.5 }, /^sampleCount:/],
+    [{ ...good, deployment: "" }, /^deployment:/],
+    [{ ...good, version: 14 }, /^version:/],
+    [{ ...good, metric: "Canary Accuracy" }, /^metric:/],
+    [[good], /^point: expected an object, got an array/],
+  ])("refuses %j with a message naming the field", (raw, message) => {
+    const result = checkPoint(raw, now, oldest);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(message);
+  });
+
+  it("accepts a point exactly five minutes ahead of the server clock", () => {
+    expect(checkPoint({ ...good, ts: "2026-06-15T12:05:00Z" }, now, oldest).ok).toBe(true);
+  });
+});
+
+describe("parseIsoTime", () => {
+  it("reads offsets and fractions, and refuses impossible dates V8 would roll over", () => {
+    expect(parseIsoTime("2026-06-15T14:03:07.123+02:00")).toBe(Date.parse("2026-06-15T12:03:07.123Z"));
+    expect(parseIsoTime("2026-02-30T00:00:00Z")).toBeNull();
+    expect(parseIsoTime("2026-06-15T24:00:00Z")).toBeNull();
+    expect(parseIsoTime("2024-02-29T00:00:00Z")).toBe(Date.parse("2024-02-29T00:00:00Z"));
+  });
+});

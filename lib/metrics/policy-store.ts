@@ -1,0 +1,124 @@
+import "server-only";
+import { Prisma, type RollbackPolicy as PolicyRow } from "@prisma/client";
+import { db } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import { runMutation, type MutationContext } from "@/lib/mutation";
+import { loadDeploymentContext, type DeploymentContext } from "./deployment-context";
+import type { FloorSource } from "./floor";
+import { priorFloorSchema, type FloorRule, type RollbackAction, type RollbackPolicy } from "./policy";
+import { resolveFloor } from "./resolve-floor";
+
+/** Who may change a rollback policy: an `auto` policy fires rollbacks with no person in the loop,
+ * so setting one is at least as weighty as approving a rollback. */
+export const POLICY_WRITE_ROLE = "APPROVER" as const;
+
+export type Verdict = "healthy" | "breach" | "no_data";
+
+export interface PolicyView extends RollbackPolicy {
+  id: string;
+  deployment: string;
+  /** The number the live version is held to now, and where it came from. */
+  effectiveFloor: { value: number; source: FloorSource } | null;
+  /** Why there is no effective floor (e.g. the prior version has too little history). */
+  floorUnavailable: string | null;
+  lastEvaluatedAt: string | null;
+  lastVerdict: Verdict | null;
+  lastStats: Record<string, unknown> | null;
+  updatedAt: string;
+}
+
+const DIRECTION_TO_DB = { higher_is_better: "HIGHER_IS_BETTER", lower_is_better: "LOWER_IS_BETTER" } as const;
+const ACTION_TO_DB = { notify: "NOTIFY", request: "REQUEST", auto: "AUTO" } as const;
+
+/** The stored row as the API contract (`lib/metrics/policy.ts`). */
+export function policyRuleOf(row: PolicyRow): RollbackPolicy {
+  const floor: FloorRule =
+    row.floorMode === "EXPLICIT" ? { mode: "explicit", value: row.floorValue ?? 0 } : priorFloorSchema.parse({ mode: "prior", ...(row.floorRule as object) });
+  return {
+    metric: row.metric,
+    direction: row.direction === "HIGHER_IS_BETTER" ? "higher_is_better" : "lower_is_better",
+    floor,
+    windowSeconds: row.windowSeconds,
+    evaluationIntervalSeconds: row.evaluationIntervalSeconds,
+    minSamples: row.minSamples,
+    sampleIntervalSeconds: row.sampleIntervalSeconds,
+    action: row.action.toLowerCase() as RollbackAction,
+  };
+}
+
+function rowData(policy: RollbackPolicy) {
+  const { floor } = policy;
+  return {
+    direction: DIRECTION_TO_DB[policy.direction],
+    floorMode: floor.mode === "explicit" ? ("EXPLICIT" as const) : ("PRIOR" as const),
+    floorValue: floor.mode === "explicit" ? floor.value : null,
+    floorRule:
+      floor.mode === "prior"
+        ? ({ quantile: floor.quantile, bucketSeconds: floor.bucketSeconds, lookbackDays: floor.lookbackDays, tolerance: floor.tolerance } satisfies Prisma.InputJsonValue)
+        : Prisma.DbNull,
+    windowSeconds: policy.windowSeconds,
+    evaluationIntervalSeconds: policy.evaluationIntervalSeconds,
+    minSamples: policy.minSamples,
+    sampleIntervalSeconds: policy.sampleIntervalSeconds,
+    action: ACTION_TO_DB[policy.action],
+  };
+}
+
+export async function toPolicyView(row: PolicyRow, context: DeploymentContext): Promise<PolicyView> {
+  const rule = policyRuleOf(row);
+  const floor = await resolveFloor(rule.floor, rule.direction, rule.metric, context);
+  return {
+    id: row.id,
+    deployment: context.slug,
+    ...rule,
+    effectiveFloor: floor.kind === "established" ? { value: floor.value, source: floor.source } : null,
+    floorUnavailable: floor.kind === "unavailable" ? floor.reason : null,
+    lastEvaluatedAt: row.lastEvaluatedAt?.toISOString() ?? null,
+    lastVerdict: (row.lastVerdict as Verdict | null) ?? null,
+    lastStats: (row.lastStats as Record<string, unknown> | null) ?? null,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The deployment's policies, one per metric, each with its effective floor and last verdict. */
+export async function listPolicies(deploymentSlug: string, metric?: string): Promise<PolicyView[]> {
+  const context = await loadDeploymentContext({ slug: deploymentSlug });
+  const rows = await db().rollbackPolicy.findMany({
+    where: { deploymentId: context.id, ...(metric ? { metric } : {}) },
+    orderBy: { metric: "asc" },
+  });
+  if (metric && rows.length === 0) throw notFound(`rollback policy for ${metric} on ${deploymentSlug}`);
+  return Promise.all(rows.map((row) => toPolicyView(row, context)));
+}
+
+/**
+ * Creates or replaces the deployment's policy for `policy.metric`, audited with before and
+ * after. Only the trigger's fields are written: how a rollback runs (mode, ramp, approvals)
+ * belongs to the rollback settings and is left as it was.
+ */
+export async function putPolicy(
+  ctx: MutationContext,
+  deploymentSlug: string,
+  policy: RollbackPolicy,
+): Promise<{ view: PolicyView; created: boolean }> {
+  const context = await loadDeploymentContext({ slug: deploymentSlug });
+  const { row, created } = await runMutation(ctx, POLICY_WRITE_ROLE, async ({ tx, audit }) => {
+    const where = { deploymentId_metric: { deploymentId: context.id, metric: policy.metric } };
+    const before = await tx.rollbackPolicy.findUnique({ where });
+    const data = rowData(policy);
+    const saved = await tx.rollbackPolicy.upsert({
+      where,
+      create: { deploymentId: context.id, metric: policy.metric, ...data },
+      update: data,
+    });
+    await audit({
+      action: before ? "policy.updated" : "policy.created",
+      targetType: "RollbackPolicy",
+      targetId: saved.id,
+      before: before ? { deployment: deploymentSlug, ...policyRuleOf(before) } : undefined,
+      after: { deployment: deploymentSlug, ...policy },
+    });
+    return { row: saved, created: before === null };
+  });
+  return { view: await toPolicyView(row, context), created };
+}

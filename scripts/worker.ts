@@ -1,0 +1,34 @@
+// `npm run worker`: the background jobs (canary evaluation, retention, rollback execution) in their
+// own process, for teams that run workers apart from the web app. Any number may run against one
+// database; `npm start` runs the same worker inside itself unless REVERSEGATE_WORKER=off.
+import { openLocalDatabase } from "@/lib/platform/local-database";
+
+const say = (line: string) => console.log(`[worker] ${line}`);
+
+async function main() {
+  const database = await openLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
+  process.env.DATABASE_URL = database.url;
+  const { startWorker } = await import("@/lib/jobs/worker");
+  const worker = await startWorker({ log: say });
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping…");
+    await worker.stop();
+    const { db } = await import("@/lib/db");
+    await db().$disconnect();
+    const { closeMetricsPool } = await import("@/lib/metrics/pg-pool");
+    await closeMetricsPool();
+    await database.release();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+  say("running; Ctrl-C stops it");
+}
+
+main().catch((error: unknown) => {
+  console.error("[worker] could not start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});
