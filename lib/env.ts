@@ -17,6 +17,12 @@ const serverEnvSchema = z
     OIDC_DEFAULT_ROLE: z.enum(["VIEWER", "OPERATOR", "APPROVER", "ADMIN"]).default("VIEWER"),
     SERVING_SECRET: z.string().min(8).default("reversegate-demo-serving-secret"),
     SERVING_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
+    // Extra attempts after the first for a retryable serving failure, and the backoff base.
+    SERVING_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+    SERVING_BACKOFF_MS: z.coerce.number().int().min(0).default(200),
+    // How long a rollback waits for consumers to acknowledge an invalidation.
+    ROLLBACK_CONSUMER_ACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
     METRICS_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
     REVERSEGATE_DEMO: z.enum(["0", "1"]).default("0"),
   })

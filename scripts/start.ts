@@ -37,11 +37,15 @@ async function main() {
   process.env.REVERSEGATE_DEMO = demo ? "1" : "0";
 
   const children: ChildProcess[] = [];
+  let worker: { stop: () => Promise<void> } | null = null;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say("stopping…");
+    // The worker first: an executing rollback stops between steps and resumes on the next start,
+    // rather than failing because the simulator went away under it.
+    await worker?.stop();
     await Promise.all(
       children.map((child) => new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -59,6 +63,23 @@ async function main() {
     const { seedDemo } = await import("@/lib/demo/seed-demo");
     const result = await seedDemo(say);
     if (result === "seeded") say("demo data seeded (first start)");
+    // The serving simulator plays the demo's live side: pinned versions, traffic, canary metrics.
+    const { startDemoServing } = await import("@/lib/rollbacks/demo-serving");
+    const simulator = await startDemoServing({
+      root: projectRoot,
+      appPort: port,
+      simPort: Number(process.env.SERVING_SIM_PORT ?? 4010),
+      stateFile: args.ephemeral ? null : path.join(dataDir, "serving-sim-state.json"),
+      log: say,
+    });
+    if (simulator) children.push(simulator);
+  }
+
+  // Background jobs (canary evaluation, retention, rollbacks) run in this process unless they run
+  // apart as `npm run worker`. Scripts, unlike the app, read their own environment.
+  if (process.env.REVERSEGATE_WORKER !== "off") {
+    const { startWorker } = await import("@/lib/jobs/worker");
+    worker = await startWorker({ log: (line) => say(`worker: ${line}`) });
   }
 
   const build = await ensureProductionBuild(say);
@@ -80,6 +101,7 @@ async function main() {
   ];
   if (database.embedded) lines.push(`  psql "${database.url}"`);
   if (demo) {
+    lines.push(`serving simulator: http://127.0.0.1:${process.env.SERVING_SIM_PORT ?? 4010}/v1/deployments/support-router`);
     lines.push(`demo sign-ins (password "${DEMO_PASSWORD}"):`);
     for (const user of DEMO_USERS) lines.push(`  ${user.role.padEnd(9)} ${user.email}`);
   }

@@ -1,22 +1,15 @@
 import "server-only";
 import { Prisma, type RollbackStatus } from "@prisma/client";
-import { z } from "zod";
 import { checkRollbackable } from "@/lib/deployments/lifecycle";
 import { loadDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
 import { db } from "@/lib/db";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
-import { pinnedVersionId } from "@/lib/registry/version-ref";
+import { announceRollback } from "./announce-rollback";
+import { enqueueAfterCommit } from "./rollback-queue";
 import { planRollbackSteps, type RollbackKind } from "./status";
 
-/** The public body of `POST /api/v1/deployments/{deployment}/rollbacks`. */
-export const rollbackRequestBody = z
-  .object({
-    mode: z.enum(["instant", "ramp"], { message: 'mode must be "instant" or "ramp"' }),
-    reason: z.string().trim().min(1, "reason is required: say why the model is coming out").max(2000),
-    targetVersion: pinnedVersionId.optional(),
-  })
-  .strict();
+export { rollbackRequestBody } from "./schemas";
 
 export type RequestRollbackInput = {
   deploymentSlug: string;
@@ -66,9 +59,16 @@ export async function requestRollback(ctx: MutationContext, input: RequestRollba
   };
   const replayed = await replay();
   if (replayed) return replayed;
+  if (input.detectionId) {
+    const detection = await db().detection.findUnique({ where: { id: input.detectionId }, select: { deploymentId: true } });
+    if (detection?.deploymentId !== deployment.id) {
+      throw new AppError("VALIDATION", `detectionId: no detection ${input.detectionId} on ${input.deploymentSlug}`);
+    }
+  }
 
+  let created: RequestedRollback;
   try {
-    return await runMutation(ctx, "OPERATOR", async ({ tx, audit, actor }) => {
+    created = await runMutation(ctx, "OPERATOR", async ({ tx, audit, actor }) => {
       const stored = await loadDeploymentSnapshot(tx, deployment.id);
       const checked = checkRollbackable(stored.snapshot);
       if (!checked.ok) throw conflict(checked.error.message, { reason: checked.error.code });
@@ -139,4 +139,9 @@ export async function requestRollback(ctx: MutationContext, input: RequestRollba
     }
     throw error;
   }
+  // After commit: an automatic rollback needs no approval, so it is queued now. A rehearsal is
+  // queued by its caller once the rehearsal record that will receive its outcome exists.
+  announceRollback(created.id, "rollback.requested");
+  if (created.status === "APPROVED" && (input.kind ?? "INCIDENT") === "INCIDENT") await enqueueAfterCommit(created.id);
+  return created;
 }

@@ -1,16 +1,137 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { formatDurationMs, STATUS_TONE } from "@/components/rollbacks/format";
+import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { TableWrap } from "@/components/ui/table-wrap";
+import { Time } from "@/components/ui/time";
+import { requirePageUser } from "@/lib/auth/current-user";
+import { AppError } from "@/lib/errors";
+import { listRollbacks, type RollbackView } from "@/lib/rollbacks/rollback-views";
+import { listRollbacksQuery } from "@/lib/rollbacks/schemas";
 
 export const metadata: Metadata = { title: "Rollbacks" };
 
-export default function RollbacksPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const QUEUE_STATUSES = ["REQUESTED", "AWAITING_APPROVAL", "APPROVED", "EXECUTING", "FAILED"] as const;
+
+function RollbackTable({ label, rows, now }: { label: string; rows: RollbackView[]; now: Date }) {
+  return (
+    <TableWrap label={`${label} table`}>
+      <table className="table" aria-label={label}>
+        <thead>
+          <tr>
+            <th scope="col">Deployment</th>
+            <th scope="col">Versions</th>
+            <th scope="col">Status</th>
+            <th scope="col">Mode</th>
+            <th scope="col">Requested</th>
+            <th scope="col" title="Time to detect">TTD</th>
+            <th scope="col" title="Time to roll back (decide + execute)">TTR</th>
+            <th scope="col">Reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((op) => (
+            <tr key={op.id}>
+              <td>
+                <Link href={`/deployments/${op.deployment}`}>{op.deployment}</Link>
+              </td>
+              <td>
+                <Link href={`/rollbacks/${op.id}`}>
+                  {op.fromVersion} → {op.toVersion}
+                  {op.kind === "REHEARSAL" ? ` → ${op.fromVersion} (rehearsal)` : ""}
+                </Link>
+              </td>
+              <td>
+                <Badge tone={STATUS_TONE[op.status]}>{op.status}</Badge>
+              </td>
+              <td>{op.mode}</td>
+              <td className="small">
+                <Time value={op.requestedAt} now={now} /> by {op.requestedBy}
+              </td>
+              <td>{formatDurationMs(op.timeToDetectMs)}</td>
+              <td title={`decide ${formatDurationMs(op.timeToDecideMs)} + execute ${formatDurationMs(op.timeToExecuteMs)}`}>{formatDurationMs(op.timeToRollbackMs)}</td>
+              <td className="small">{op.failureReason ? `failed: ${op.failureReason}` : op.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
+
+export default async function RollbacksPage({ searchParams }: Props) {
+  await requirePageUser("VIEWER");
+  const raw = Object.fromEntries(Object.entries(await searchParams).flatMap(([key, value]) => (typeof value === "string" && value !== "" ? [[key, value]] : [])));
+  const parsed = listRollbacksQuery.safeParse(raw);
+  const filters = parsed.success ? parsed.data : listRollbacksQuery.parse({});
+  const now = new Date();
+  let queue: RollbackView[] = [];
+  let history: RollbackView[] = [];
+  let problem = parsed.success ? null : parsed.error.issues.map((issue) => `${issue.path.join(".") || "filter"}: ${issue.message}`).join("; ");
+  try {
+    [queue, history] = await Promise.all([
+      listRollbacks({ deployment: filters.deployment, kind: filters.kind, statuses: [...QUEUE_STATUSES], limit: 100 }),
+      listRollbacks({ ...filters, statuses: filters.status ? [filters.status] : ["COMPLETED", "REJECTED", "CANCELLED"] }),
+    ]);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== "NOT_FOUND") throw error;
+    problem = error.message;
+  }
   return (
     <>
-      <PageHeader title="Rollbacks" />
-      <EmptyState title="No rollbacks yet">
-        <p>Every rollback request, approval and execution will be listed here, with time to detect and time to roll back.</p>
-      </EmptyState>
+      <PageHeader title="Rollbacks" description="Requests waiting for an approver, rollbacks in flight, and every finished one with its time to detect and time to roll back." />
+      <form className="form-inline card" method="get" aria-label="Filter rollbacks">
+        <label className="field">
+          Deployment
+          <input className="input" name="deployment" defaultValue={filters.deployment ?? ""} placeholder="support-router" />
+        </label>
+        <label className="field">
+          Kind
+          <select className="input" name="kind" defaultValue={filters.kind ?? ""}>
+            <option value="">any</option>
+            <option value="INCIDENT">incident</option>
+            <option value="REHEARSAL">rehearsal</option>
+          </select>
+        </label>
+        <label className="field">
+          History status
+          <select className="input" name="status" defaultValue={filters.status ?? ""}>
+            <option value="">finished</option>
+            {["COMPLETED", "REJECTED", "CANCELLED", "FAILED"].map((status) => (
+              <option key={status}>{status}</option>
+            ))}
+          </select>
+        </label>
+        <button className="button" type="submit">
+          Filter
+        </button>
+        <Link className="button" href="/rollbacks">
+          Clear
+        </Link>
+      </form>
+      {problem ? (
+        <p className="alert error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <section className="stack" aria-labelledby="queue-title">
+        <h2 id="queue-title">Approval queue and in flight</h2>
+        {queue.length === 0 ? <p className="muted">Nothing is waiting for approval or running.</p> : <RollbackTable label="Rollbacks waiting or in flight" rows={queue} now={now} />}
+      </section>
+      <section className="stack" aria-labelledby="history-title" style={{ marginTop: "1.5rem" }}>
+        <h2 id="history-title">History</h2>
+        {history.length === 0 ? (
+          <EmptyState title="No finished rollbacks">
+            <p>Completed, rejected and cancelled rollbacks appear here with their time to detect and time to roll back.</p>
+          </EmptyState>
+        ) : (
+          <RollbackTable label="Rollback history" rows={history} now={now} />
+        )}
+      </section>
     </>
   );
 }

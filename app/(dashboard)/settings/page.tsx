@@ -28,9 +28,10 @@ export default async function SettingsPage() {
           <h2>Administration</h2>
           <Link href="/settings/users">Users and roles</Link>
           <Link href="/settings/tokens">API tokens for pipelines</Link>
+          <Link href="/settings/webhooks">Webhooks for rollback and rehearsal alerts</Link>
         </section>
       ) : (
-        <p className="muted">Users, roles and API tokens are managed by an ADMIN.</p>
+        <p className="muted">Users, roles, API tokens and webhooks are managed by an ADMIN.</p>
       )}
     </>
   );

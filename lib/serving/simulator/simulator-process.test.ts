@@ -412,6 +412,10 @@ describe("serving simulator process, through the HTTP adapter", () => {
     );
     // The control: the same request, properly signed, goes through.
     expect((await send(signed(SECRET, Date.now()))).status).toBe(201);
+    // Reading the status needs no signature, so an operator can curl what is pinned.
+    const read = await fetch(`${sim.url}/v1/deployments/support-router`);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ pinnedVersion: "v13" });
 
     const error = await expectServingError(adapter({ secret: "not-the-shared-secret" }).getStatus("support-router"));
     expect(error).toMatchObject({ kind: "unauthorized", retryable: false, status: 401, attempts: 1 });

@@ -1,0 +1,4 @@
+import { rejectRollback } from "@/lib/rollbacks/decide-rollback";
+import { rollbackDecisionRoute } from "@/lib/rollbacks/decision-route";
+
+export const POST = rollbackDecisionRoute("APPROVER", rejectRollback);

@@ -1,0 +1,4 @@
+import { retryRollback } from "@/lib/rollbacks/decide-rollback";
+import { rollbackDecisionRoute } from "@/lib/rollbacks/decision-route";
+
+export const POST = rollbackDecisionRoute("OPERATOR", retryRollback);

@@ -1,0 +1,88 @@
+import { createHttpServingAdapter } from "@/lib/serving/http-adapter";
+import { expect, storageStateFor, test } from "./fixtures";
+
+// The reverse gate end to end: an operator requests a rollback (typing the slug), an approver
+// approves it in a second session, and the live view shows the steps completing and the times.
+// A deployment of its own (v1 then v2 promoted with apply: true onto the serving simulator), so
+// the demo's deployments and other specs are left alone.
+
+const simUrl = `http://127.0.0.1:${process.env.SERVING_SIM_PORT ?? "4010"}`;
+const slug = `e2e-rb-${Date.now().toString(36)}`;
+const model = `${slug}-model`;
+const digest = (seed: string) => `sha256:${seed.repeat(64).slice(0, 64)}`;
+
+test.beforeAll(async ({ browser }) => {
+  const admin = await browser.newContext({ storageState: storageStateFor("admin") });
+  const api = admin.request;
+  const ok = async (response: Awaited<ReturnType<typeof api.post>>) => {
+    expect(response.status(), await response.text()).toBeLessThan(300);
+  };
+  for (const [version, seed] of [["v1", "a"], ["v2", "b"]] as const) {
+    await ok(
+      await api.post(`/api/v1/models/${model}/versions`, {
+        data: { version, artifactUri: `s3://models/${model}/${version}`, artifactDigest: digest(seed), manifest: { weightsDigest: digest(`${seed}1`), promptTemplate: `prompt@${version}` } },
+      }),
+    );
+  }
+  await ok(await api.post("/api/v1/deployments", { data: { slug, model, serving: { kind: "http", baseUrl: simUrl } } }));
+  // Rolling forward through the same machinery puts each version on the serving plane.
+  await ok(await api.post(`/api/v1/deployments/${slug}/promotions`, { data: { version: "v1", apply: true } }));
+  await ok(await api.post(`/api/v1/deployments/${slug}/promotions`, { data: { version: "v2", apply: true } }));
+  // A policy puts the canary chart on the page; the simulator plays v2 as the regressed model.
+  await ok(
+    await api.put(`/api/v1/deployments/${slug}/policy`, {
+      data: { metric: "canary_accuracy", direction: "higher_is_better", floor: { mode: "explicit", value: 0.88 }, windowSeconds: 600, evaluationIntervalSeconds: 60, minSamples: 10, action: "notify" },
+    }),
+  );
+  const profile = await api.put(`${simUrl}/sim/deployments/${slug}/profile`, { data: { versions: { v1: 0.93, v2: 0.74 } } });
+  expect(profile.status()).toBe(200);
+  await admin.close();
+});
+
+test("an operator requests, an approver approves, and the live view shows it completing", async ({ browser }) => {
+  const serving = createHttpServingAdapter({ baseUrl: simUrl, secret: process.env.SERVING_SECRET ?? "reversegate-demo-serving-secret", timeoutMs: 2_000, retries: 1 });
+  expect(await serving.getStatus(slug)).toMatchObject({ pinnedVersion: "v2", traffic: [{ version: "v2", percent: 100 }] });
+
+  const operator = await (await browser.newContext({ storageState: storageStateFor("operator") })).newPage();
+  await operator.goto(`/deployments/${slug}`);
+  // Before: the chart shows the regressed v2 under its floor.
+  await expect(operator.getByTestId("canary-summary")).toContainText(/Latest v2 value 0\.7\d/, { timeout: 30_000 });
+  await operator.getByRole("button", { name: "Roll back v2 → v1" }).click();
+  const dialog = operator.getByRole("dialog", { name: `Roll back ${slug} from v2 to v1` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText("model weights, prompt template");
+  await expect(dialog).toContainText("an APPROVER other than the requester must approve");
+  await dialog.getByLabel(/Instant/).check();
+  await dialog.getByLabel("Reason").fill("e2e: canary below the floor");
+  const submit = dialog.getByRole("button", { name: "Request rollback to v1" });
+  await dialog.getByLabel(`Type ${slug} to confirm`).fill(slug.slice(0, -1));
+  await expect(submit).toBeDisabled();
+  await dialog.getByLabel(`Type ${slug} to confirm`).fill(slug);
+  await submit.click();
+  await expect(operator).toHaveURL(/\/rollbacks\/[a-z0-9]+$/);
+  await expect(operator.getByRole("heading", { level: 2 })).toContainText("AWAITING_APPROVAL");
+  // The requester is offered no approval of their own.
+  await expect(operator.getByRole("button", { name: "Approve rollback to v1" })).toHaveCount(0);
+
+  const approver = await (await browser.newContext({ storageState: storageStateFor("approver") })).newPage();
+  await approver.goto(operator.url());
+  await approver.getByRole("button", { name: "Approve rollback to v1" }).click();
+
+  // The operator's page updates by itself.
+  await expect(operator.getByRole("heading", { level: 2 })).toContainText("COMPLETED", { timeout: 30_000 });
+  const steps = operator.getByRole("table", { name: "Rollback steps" }).getByRole("row");
+  await expect(steps).toHaveCount(7);
+  for (let position = 0; position < 6; position++) await expect(operator.getByTestId(`step-${position}`)).toContainText(/SUCCEEDED|SKIPPED/);
+  await expect(operator.getByTestId("time-to-rollback")).toContainText(/\d/);
+  await expect(operator.getByTestId("time-to-decide")).toContainText(/\d/);
+  await expect(operator.getByTestId("time-to-execute")).toContainText(/\d/);
+
+  // The serving plane and the registry agree that v1 is back.
+  expect(await serving.getStatus(slug)).toMatchObject({ pinnedVersion: "v1", traffic: [{ version: "v1", percent: 100 }] });
+  const deployment = await (await operator.request.get(`/api/v1/deployments/${slug}`)).json();
+  expect(deployment).toMatchObject({ liveVersion: "v1" });
+
+  // After: the chart recovers as the simulator's v1 traffic reports in.
+  await operator.goto(`/deployments/${slug}?range=1h`);
+  await expect(operator.getByTestId("canary-summary")).toContainText(/Latest v1 value 0\.9\d/, { timeout: 45_000 });
+});

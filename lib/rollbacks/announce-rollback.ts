@@ -1,0 +1,54 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { deliverWebhookEvent, type WebhookEventName } from "@/lib/webhooks/deliver-webhook";
+import { rollbackTimings } from "./status";
+
+const seconds = (ms: number | null) => (ms === null ? "—" : `${(ms / 1000).toFixed(1)} s`);
+
+/**
+ * Tells the outside world (webhooks) what just happened to an operation. Called after the change
+ * committed; never throws and is not awaited on the rollback's critical path.
+ */
+export function announceRollback(operationId: string, event: WebhookEventName): void {
+  void (async () => {
+    const op = await db().rollbackOperation.findUnique({
+      where: { id: operationId },
+      include: {
+        deployment: { select: { slug: true } },
+        approvedBy: { select: { email: true } },
+        detection: { select: { regressionStartedAt: true, detectedAt: true } },
+        rehearsal: { select: { id: true } },
+      },
+    });
+    // A rehearsal is routine: only its failure is news.
+    if (!op || (op.kind === "REHEARSAL" && !event.startsWith("rehearsal."))) return;
+    const versions = await db().modelVersion.findMany({ where: { id: { in: [op.fromVersionId, op.toVersionId] } }, select: { id: true, version: true } });
+    const name = (id: number) => versions.find((v) => v.id === id)?.version ?? String(id);
+    const from = name(op.fromVersionId);
+    const to = name(op.toVersionId);
+    const what = op.kind === "REHEARSAL" ? `rehearsal ${from} → ${to} → ${from}` : `rollback ${from} → ${to}`;
+    const head = `*${op.deployment.slug}*: ${what}`;
+    const timings = rollbackTimings(op);
+    const text: Record<WebhookEventName, string> = {
+      "rollback.requested": `${head} requested by ${op.requestedByLabel} (${op.mode.toLowerCase()}): ${op.reason}`,
+      "rollback.approved": `${head} approved by ${op.approvedBy?.email ?? op.decisionNote ?? "policy"}; executing`,
+      "rollback.completed": `${head} completed: ${to} carries all traffic (executed in ${seconds(timings.timeToExecuteMs)}, time to roll back ${seconds(timings.timeToRollbackMs)})`,
+      "rollback.failed": `${head} FAILED: ${op.failureReason ?? "unknown cause"}. The database still shows ${from} live; the serving plane may be half-moved.`,
+      "rehearsal.failed": `${head} FAILED: ${op.failureReason ?? "unknown cause"}`,
+    };
+    await deliverWebhookEvent({
+      event,
+      text: text[event],
+      deployment: op.deployment.slug,
+      rollbackId: op.id,
+      rehearsalId: op.rehearsal?.id,
+      fromVersion: from,
+      toVersion: to,
+      status: op.status,
+      actor: event === "rollback.requested" ? op.requestedByLabel : (op.approvedBy?.email ?? undefined),
+      reason: op.reason,
+      failureReason: op.failureReason,
+      details: { kind: op.kind, mode: op.mode, ...timings },
+    });
+  })().catch((error: unknown) => console.error(`[webhooks] ${event} for ${operationId}:`, error instanceof Error ? error.message : error));
+}

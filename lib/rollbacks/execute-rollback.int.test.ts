@@ -1,0 +1,324 @@
+// The executor against the real serving simulator process, through pg-boss jobs.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as promotionsRoute } from "@/app/api/v1/deployments/[deployment]/promotions/route";
+import { db } from "@/lib/db";
+import { stopBoss } from "@/lib/jobs/boss";
+import { newRequestId } from "@/lib/mutation";
+import { makeDeployment, makeToken, makeUser } from "@/lib/testing/factories";
+import { apiRequest, params } from "@/lib/testing/http";
+import { servingAdapterFor } from "./serving";
+import { approveRollback, retryRollback } from "./decide-rollback";
+import { requestRollback } from "./request-rollback";
+import { startRollbackWorker } from "./rollback-queue";
+import { getRollback } from "./rollback-views";
+import { startSimulatorProcess, type SimulatorProcess } from "./simulator-process";
+
+const ACK_TIMEOUT_MS = 700;
+let sim: SimulatorProcess;
+let worker: { stop: () => Promise<void> } | null = null;
+
+const startWorker = () => startRollbackWorker({ consumerAckTimeoutMs: ACK_TIMEOUT_MS, log: () => {} });
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+  }
+}
+
+const finished = (id: string) =>
+  waitFor(async () => {
+    const op = await db().rollbackOperation.findUniqueOrThrow({ where: { id } });
+    return ["COMPLETED", "FAILED"].includes(op.status) ? op : null;
+  }, `rollback ${id} to finish`);
+
+/**
+ * A deployment with v14 live and v13 prior in the database and on the simulator, a policy
+ * (ramp 10 → 100 with a 1 s dwell) and a detection against v14.
+ */
+async function incident(options: { servingBaseUrl?: string; blockOnUnacknowledged?: boolean; dwellSeconds?: number; pinOnSimulator?: boolean } = {}) {
+  const made = await makeDeployment({ versions: ["v12", "v13", "v14"], servingBaseUrl: options.servingBaseUrl ?? sim.url });
+  const { deployment, versions } = made;
+  if (options.pinOnSimulator !== false) await servingAdapterFor(sim.url).pinVersion(deployment.slug, { version: "v14" });
+  const policy = await db().rollbackPolicy.create({
+    data: {
+      deploymentId: deployment.id,
+      metric: "canary_accuracy",
+      direction: "HIGHER_IS_BETTER",
+      floorMode: "EXPLICIT",
+      floorValue: 0.88,
+      windowSeconds: 600,
+      evaluationIntervalSeconds: 30,
+      minSamples: 5,
+      action: "REQUEST",
+      rampStages: [10, 100],
+      rampDwellSeconds: options.dwellSeconds ?? 1,
+      blockOnUnacknowledged: options.blockOnUnacknowledged ?? false,
+    },
+  });
+  const detectedAt = new Date(Date.now() - 60_000);
+  const detection = await db().detection.create({
+    data: {
+      deploymentId: deployment.id,
+      policyId: policy.id,
+      versionId: versions.find((v) => v.version === "v14")!.id,
+      metric: "canary_accuracy",
+      regressionStartedAt: new Date(detectedAt.getTime() - 420_000),
+      detectedAt,
+      timeToDetectMs: 420_000,
+      windowStats: { mean: 0.81 },
+      floorValue: 0.88,
+      floorSource: "explicit",
+      evidence: [],
+      action: "REQUEST",
+    },
+  });
+  const operator = await makeUser("OPERATOR");
+  const approver = await makeUser("APPROVER");
+  const request = (mode: "instant" | "ramp") =>
+    requestRollback(
+      { actor: operator.actor, requestId: newRequestId() },
+      { deploymentSlug: deployment.slug, mode, reason: "canary accuracy 0.81 below the 0.88 floor", detectionId: detection.id, origin: "detection" },
+    );
+  const approve = (id: string) => approveRollback({ actor: approver.actor, requestId: newRequestId() }, id);
+  return { ...made, policy, detection, operator, approver, request, approve, id: (version: string) => versions.find((v) => v.version === version)!.id };
+}
+
+async function auditActions(id: string): Promise<string[]> {
+  const events = await db().auditEvent.findMany({ where: { targetType: "rollback", targetId: id }, orderBy: { id: "asc" } });
+  return events.map((event) => event.action);
+}
+
+beforeAll(async () => {
+  sim = await startSimulatorProcess();
+  worker = await startWorker();
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await stopBoss();
+  await sim?.stop();
+});
+
+describe("executing a rollback on the serving simulator", () => {
+  it("ramps back 10% then 100% with a dwell, and records the rollback everywhere", async () => {
+    const scene = await incident();
+    const { id } = await scene.request("ramp");
+    await sim.control("DELETE", "/sim/requests");
+    await scene.approve(id);
+    const op = await finished(id);
+    expect(op).toMatchObject({ status: "COMPLETED", failureReason: null });
+
+    const serving = await servingAdapterFor(sim.url).getStatus(scene.deployment.slug);
+    expect(serving).toMatchObject({ pinnedVersion: "v13", traffic: [{ version: "v13", percent: 100 }] });
+    expect(serving.manifest).toMatchObject({ version: "v13", promptTemplate: "prompt@v13" });
+    const traffic = await sim.requests(`/v1/deployments/${scene.deployment.slug}/traffic`);
+    expect(traffic.map((r) => r.status)).toEqual([200, 200]);
+
+    const deployment = await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id }, include: { versions: true } });
+    expect(deployment).toMatchObject({ state: "STABLE", liveVersionId: scene.id("v13"), priorVersionId: scene.id("v12"), traffic: [{ version: "v13", percent: 100 }] });
+    const bad = deployment.versions.find((v) => v.versionId === scene.id("v14"))!;
+    expect(bad.status).toBe("ROLLED_BACK");
+    expect(bad.productionFailure).toContain("canary accuracy 0.81 below the 0.88 floor");
+    expect(await db().postmortem.count({ where: { rollbackId: id } })).toBe(1);
+
+    const view = await getRollback(id);
+    expect(view.steps.map((s) => [s.name, s.percent, s.status])).toEqual([
+      ["preflight", null, "SUCCEEDED"],
+      ["restore_manifest", null, "SUCCEEDED"],
+      ["pin_prior", null, "SUCCEEDED"],
+      ["shift_traffic", 10, "SUCCEEDED"],
+      ["shift_traffic", 100, "SUCCEEDED"],
+      ["invalidate_consumers", null, "SUCCEEDED"],
+      ["verify", null, "SUCCEEDED"],
+    ]);
+    // The 10% stage dwelt for its second while the canary was watched.
+    expect(view.steps[3]!.durationMs).toBeGreaterThanOrEqual(1_000);
+    expect(view.timeToDetectMs).toBe(420_000);
+    expect(view.timeToRollbackMs).toBeGreaterThanOrEqual(60_000);
+    expect(view.timeToDecideMs! + view.timeToExecuteMs!).toBeLessThanOrEqual(view.timeToRollbackMs!);
+    expect(view.timeToExecuteMs).toBeGreaterThan(0);
+    expect(await db().detection.findUniqueOrThrow({ where: { id: scene.detection.id } })).toMatchObject({ resolvedAt: op.completedAt });
+    expect(await auditActions(id)).toEqual(expect.arrayContaining(["rollback.requested", "rollback.approved", "rollback.started", "rollback.completed"]));
+  });
+
+  it("flips instantly: one traffic change straight to 100% on the prior", async () => {
+    const scene = await incident();
+    const { id } = await scene.request("instant");
+    await sim.control("DELETE", "/sim/requests");
+    await scene.approve(id);
+    expect(await finished(id)).toMatchObject({ status: "COMPLETED" });
+    const view = await getRollback(id);
+    expect(view.steps.filter((s) => s.name === "shift_traffic").map((s) => s.percent)).toEqual([100]);
+    expect(await sim.requests(`/v1/deployments/${scene.deployment.slug}/traffic`)).toHaveLength(1);
+    expect((await servingAdapterFor(sim.url).getStatus(scene.deployment.slug)).traffic).toEqual([{ version: "v13", percent: 100 }]);
+    expect((await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } })).liveVersionId).toBe(scene.id("v13"));
+  });
+
+  it("retries through two serving failures and completes", async () => {
+    const scene = await incident();
+    const { id } = await scene.request("instant");
+    await sim.control("DELETE", "/sim/requests");
+    await sim.control("PUT", "/sim/faults", { deployment: scene.deployment.slug, failNextRequests: 2 });
+    try {
+      await scene.approve(id);
+      expect(await finished(id)).toMatchObject({ status: "COMPLETED" });
+    } finally {
+      await sim.control("DELETE", "/sim/faults");
+    }
+    const requests = await sim.requests();
+    const mine = requests.filter((r) => r.path.startsWith(`/v1/deployments/${scene.deployment.slug}`));
+    expect(mine.slice(0, 3).map((r) => r.status)).toEqual([503, 503, 200]);
+    expect((await servingAdapterFor(sim.url).getStatus(scene.deployment.slug)).pinnedVersion).toBe("v13");
+  });
+
+  it("fails with the cause when the serving API is down, leaving v14 live in the database", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const scene = await incident({ servingBaseUrl: `http://127.0.0.1:${port}`, pinOnSimulator: false });
+    const { id } = await scene.request("instant");
+    await scene.approve(id);
+    const op = await finished(id);
+    expect(op.status).toBe("FAILED");
+    expect(op.failureReason).toMatch(new RegExp(`^preflight: serving API unreachable after 4 attempts \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)$`));
+
+    const deployment = await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id }, include: { versions: true } });
+    expect(deployment).toMatchObject({ state: "STABLE", liveVersionId: scene.id("v14"), priorVersionId: scene.id("v13") });
+    expect(deployment.versions.find((v) => v.versionId === scene.id("v14"))!.status).toBe("LIVE");
+    const view = await getRollback(id);
+    expect(view.steps[0]).toMatchObject({ name: "preflight", status: "FAILED", attempts: 1, error: expect.stringContaining("ECONNREFUSED") });
+    expect(view.steps.slice(1).every((s) => s.status === "PENDING")).toBe(true);
+
+    expect(await auditActions(id)).toEqual(["rollback.requested", "rollback.approved", "rollback.started", "rollback.failed"]);
+    const failed = await db().auditEvent.findFirstOrThrow({ where: { targetId: id, action: "rollback.failed" } });
+    expect(failed.after).toMatchObject({ databaseLive: "v14", note: expect.stringContaining("half-moved") });
+    // FAILED still holds the deployment's one rollback slot until someone retries or cancels.
+    await expect(scene.request("instant")).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("names a consumer that never acknowledges and completes with a warning when the policy does not block", async () => {
+    const scene = await incident({ blockOnUnacknowledged: false });
+    await sim.control("PUT", `/sim/deployments/${scene.deployment.slug}/consumers`, { ids: ["triage-agent", "reply-drafter"] });
+    await sim.control("PUT", "/sim/faults", { deployment: scene.deployment.slug, silentConsumers: ["reply-drafter"] });
+    try {
+      const { id } = await scene.request("instant");
+      await scene.approve(id);
+      expect(await finished(id)).toMatchObject({ status: "COMPLETED" });
+      const view = await getRollback(id);
+      const step = view.steps.find((s) => s.name === "invalidate_consumers")!;
+      expect(step.detail).toMatchObject({ acknowledged: ["triage-agent"], unacknowledged: ["reply-drafter"] });
+      expect(view.warnings).toEqual([expect.stringContaining("reply-drafter")]);
+    } finally {
+      await sim.control("DELETE", "/sim/faults");
+    }
+  });
+
+  it("fails naming the silent consumer when the policy blocks on it, and a retry skips what serving already shows", async () => {
+    const scene = await incident({ blockOnUnacknowledged: true });
+    await sim.control("PUT", `/sim/deployments/${scene.deployment.slug}/consumers`, { ids: ["triage-agent", "reply-drafter"] });
+    await sim.control("PUT", "/sim/faults", { deployment: scene.deployment.slug, silentConsumers: ["reply-drafter"] });
+    const { id } = await scene.request("instant");
+    await scene.approve(id);
+    const op = await finished(id);
+    expect(op.status).toBe("FAILED");
+    expect(op.failureReason).toBe("invalidate_consumers: no acknowledgement within 0.7 s from reply-drafter (the policy blocks on unacknowledged consumers)");
+    expect((await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } })).liveVersionId).toBe(scene.id("v14"));
+
+    // The consumer speaks again; the retry re-checks each step against the serving plane.
+    await sim.control("DELETE", "/sim/faults");
+    await sim.control("DELETE", "/sim/requests");
+    await retryRollback({ actor: scene.operator.actor, requestId: newRequestId() }, id);
+    expect(await finished(id)).toMatchObject({ status: "COMPLETED" });
+    const view = await getRollback(id);
+    expect(view.steps.map((s) => s.status)).toEqual(["SUCCEEDED", "SKIPPED", "SKIPPED", "SKIPPED", "SUCCEEDED", "SUCCEEDED"]);
+    const changes = (await sim.requests()).filter((r) => r.method !== "GET");
+    expect(changes).toEqual([]);
+    expect((await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } })).liveVersionId).toBe(scene.id("v13"));
+  });
+});
+
+describe("a worker stopped mid-ramp", () => {
+  it("is resumed by the next worker from the last persisted step, repeating nothing on the serving plane", async () => {
+    await worker?.stop();
+    worker = null;
+    const scene = await incident({ dwellSeconds: 3 });
+    const { id } = await scene.request("ramp");
+    await sim.control("DELETE", "/sim/requests");
+    const first = await startWorker();
+    await scene.approve(id);
+    await waitFor(async () => {
+      const step = await db().rollbackStep.findUniqueOrThrow({ where: { operationId_position: { operationId: id, position: 3 } } });
+      return step.status === "RUNNING" && (step.detail as { appliedAt?: string } | null)?.appliedAt;
+    }, "the 10% stage to start its dwell");
+    await first.stop();
+
+    const paused = await getRollback(id);
+    expect(paused.status).toBe("EXECUTING");
+    expect(paused.steps.map((s) => s.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "RUNNING", "PENDING", "PENDING", "PENDING"]);
+    expect((await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } })).state).toBe("ROLLING_BACK");
+
+    worker = await startWorker();
+    expect(await finished(id)).toMatchObject({ status: "COMPLETED" });
+    const view = await getRollback(id);
+    expect(view.steps.map((s) => s.status)).toEqual(Array(7).fill("SUCCEEDED"));
+    expect(view.steps[3]!.attempts).toBe(2);
+    const slug = scene.deployment.slug;
+    const changes = (await sim.requests()).filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.replace(`/v1/deployments/${slug}`, "")}`);
+    expect(changes).toEqual(["PUT /manifest", "PUT /pin", "PUT /traffic", "PUT /traffic", "POST /invalidations"]);
+  });
+});
+
+describe("rolling forward with apply: true", () => {
+  async function withCandidate(servingBaseUrl: string) {
+    const made = await makeDeployment({ versions: ["v13", "v14"], servingBaseUrl });
+    const v15 = await db().modelVersion.create({
+      data: {
+        modelId: made.model.id,
+        version: "v15",
+        artifactUri: "s3://models/x/v15",
+        artifactDigest: `sha256:${"a".repeat(64)}`,
+        manifest: { weightsDigest: `sha256:${"b".repeat(64)}`, promptTemplate: "prompt@v15", sharedContextEpoch: "epoch-7" },
+        registeredBy: "test",
+      },
+    });
+    const { token } = await makeToken("OPERATOR");
+    const promote = (body: unknown) =>
+      promotionsRoute(apiRequest(`/api/v1/deployments/${made.deployment.slug}/promotions`, { token, body }), params({ deployment: made.deployment.slug }));
+    return { ...made, v15, promote };
+  }
+
+  it("pins the promoted version on the serving plane, then records the promotion as applied", async () => {
+    const scene = await withCandidate(sim.url);
+    await servingAdapterFor(sim.url).pinVersion(scene.deployment.slug, { version: "v14" });
+    const response = await scene.promote({ version: "v15", apply: true });
+    expect(response.status).toBe(201);
+    expect((await response.json()).promotion).toMatchObject({ version: "v15", applied: true });
+    const serving = await servingAdapterFor(sim.url).getStatus(scene.deployment.slug);
+    expect(serving).toMatchObject({ pinnedVersion: "v15", traffic: [{ version: "v15", percent: 100 }] });
+    expect(serving.manifest).toMatchObject({ version: "v15", promptTemplate: "prompt@v15", extras: { sharedContextEpoch: "epoch-7" } });
+    expect(await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } })).toMatchObject({ liveVersionId: scene.v15.id });
+    expect(await db().auditEvent.count({ where: { action: "deployment.promotion_applied", targetId: scene.deployment.slug } })).toBe(1);
+  });
+
+  it("records nothing when the serving plane cannot take the version", async () => {
+    const scene = await withCandidate(sim.url);
+    await servingAdapterFor(sim.url).pinVersion(scene.deployment.slug, { version: "v14" });
+    await sim.control("PUT", "/sim/faults", { deployment: scene.deployment.slug, refuseVersions: ["v15"] });
+    try {
+      const response = await scene.promote({ version: "v15", apply: true });
+      expect(response.status).toBe(503);
+      expect((await response.json()).message).toMatch(/^apply: pin_prior: serving API refused the request \(.*version v15 refused\); the promotion was not recorded$/);
+    } finally {
+      await sim.control("DELETE", "/sim/faults");
+    }
+    expect(await db().promotion.count({ where: { deploymentId: scene.deployment.id } })).toBe(0);
+    expect((await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } })).liveVersionId).toBe(scene.versions[1]!.id);
+  });
+});

@@ -1,0 +1,76 @@
+import "server-only";
+import type { Role } from "@prisma/client";
+import { checkRollbackable } from "@/lib/deployments/lifecycle";
+import { loadDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
+import { db } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import { diffManifests, stateManifest, type StateCategory } from "@/lib/registry/version-ref";
+import { isInFlight } from "./status";
+
+/** What the rollback button promises before anyone confirms: exactly what will happen. */
+export type RollbackPreview = {
+  deployment: string;
+  /** Null when a rollback cannot be requested now, with `blockedReason` saying why. */
+  fromVersion: string | null;
+  toVersion: string | null;
+  blockedReason: string | null;
+  inFlight: { id: string; status: string } | null;
+  changedParts: StateCategory[];
+  splitBrainParts: string[];
+  defaultMode: "instant" | "ramp";
+  rampStages: number[];
+  rampDwellSeconds: number;
+  /** Who must approve, in words. */
+  approval: string;
+  /** The deployment's newest unresolved detection against the live version, if any. */
+  openDetection: { id: string; metric: string; detectedAt: string; floorValue: number; timeToDetectMs: number } | null;
+};
+
+export async function getRollbackPreview(slug: string, viewerRole: Role): Promise<RollbackPreview> {
+  const deployment = await db().deployment.findUnique({ where: { slug }, select: { id: true, liveVersionId: true } });
+  if (!deployment) throw notFound(`deployment ${slug}`);
+  const stored = await db().$transaction((tx) => loadDeploymentSnapshot(tx, deployment.id));
+  const checked = checkRollbackable(stored.snapshot);
+  const open = await db().rollbackOperation.findMany({ where: { deploymentId: deployment.id }, orderBy: { requestedAt: "desc" }, take: 5, select: { id: true, status: true } });
+  const inFlight = open.find((op) => isInFlight(op.status)) ?? null;
+  const policy = await db().rollbackPolicy.findFirst({ where: { deploymentId: deployment.id }, orderBy: { createdAt: "asc" } });
+  const detection = deployment.liveVersionId
+    ? await db().detection.findFirst({ where: { deploymentId: deployment.id, versionId: deployment.liveVersionId, resolvedAt: null }, orderBy: { detectedAt: "desc" } })
+    : null;
+
+  let blockedReason: string | null = checked.ok ? null : checked.error.message;
+  if (checked.ok && stored.purged.has(checked.value.prior)) blockedReason = `the prior pinned version ${checked.value.prior} was purged from the registry`;
+  if (inFlight) blockedReason = `a rollback is already in flight (${inFlight.status})`;
+  const from = stored.snapshot.live;
+  const to = stored.snapshot.prior;
+  let changedParts: StateCategory[] = [];
+  let splitBrainParts: string[] = [];
+  if (from && to) {
+    const versions = await db().modelVersion.findMany({ where: { modelId: stored.modelId, version: { in: [from, to] } }, select: { version: true, manifest: true } });
+    const fromManifest = stateManifest.safeParse(versions.find((v) => v.version === from)?.manifest);
+    const toManifest = stateManifest.safeParse(versions.find((v) => v.version === to)?.manifest);
+    if (fromManifest.success && toManifest.success) {
+      const diff = diffManifests(fromManifest.data, toManifest.data);
+      changedParts = [...diff.changed];
+      splitBrainParts = [...diff.splitBrainCategories];
+    }
+  }
+  const distinct = policy?.requireDistinctApprover ?? true;
+  const autoNote = policy?.action === "AUTO" ? " (a detection under this policy rolls back automatically)" : "";
+  return {
+    deployment: slug,
+    fromVersion: from,
+    toVersion: to,
+    blockedReason,
+    inFlight,
+    changedParts,
+    splitBrainParts,
+    defaultMode: policy?.rollbackMode === "INSTANT" ? "instant" : "ramp",
+    rampStages: (policy?.rampStages as number[] | undefined) ?? [10, 100],
+    rampDwellSeconds: policy?.rampDwellSeconds ?? 60,
+    approval: `${distinct ? "an APPROVER other than the requester" : "any APPROVER (the requester may approve their own)"} must approve${autoNote}${viewerRole === "VIEWER" ? "; your VIEWER role cannot request it" : ""}`,
+    openDetection: detection
+      ? { id: detection.id, metric: detection.metric, detectedAt: detection.detectedAt.toISOString(), floorValue: detection.floorValue, timeToDetectMs: detection.timeToDetectMs }
+      : null,
+  };
+}

@@ -1,0 +1,116 @@
+import "server-only";
+import pg from "pg";
+import type PgBoss from "pg-boss";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { getBoss } from "@/lib/jobs/boss";
+import { executeRollback, type ExecuteRollbackOptions } from "./execute-rollback";
+
+export const ROLLBACK_QUEUE = "rollback-execute";
+/** NOTIFYed after a job is sent, so an idle worker fetches it now instead of at its next poll. */
+const WAKE_CHANNEL = "reversegate_rollback_jobs";
+
+type RollbackJob = { operationId: string };
+
+const ensured = new WeakSet<PgBoss>();
+
+/**
+ * "short": at most one queued job per operation (the singleton key), so approving, retrying and
+ * the start-up sweep never pile up duplicates. Active jobs are not limited by the policy: a job
+ * left active by a worker that died must not block the resumed one, and the executor's advisory
+ * lock and status compare-and-set already keep two runs of one operation apart.
+ */
+async function ensureQueue(boss: PgBoss): Promise<void> {
+  if (ensured.has(boss)) return;
+  await boss.createQueue(ROLLBACK_QUEUE, { name: ROLLBACK_QUEUE, policy: "short", retryLimit: 5, retryDelay: 5, expireInSeconds: 3_600 });
+  ensured.add(boss);
+}
+
+/** Queues execution of an APPROVED (or resumption of an EXECUTING) operation. Call after commit. */
+export async function enqueueRollbackExecution(operationId: string, boss?: PgBoss): Promise<void> {
+  const instance = boss ?? (await getBoss());
+  await ensureQueue(instance);
+  await instance.send(ROLLBACK_QUEUE, { operationId } satisfies RollbackJob, { singletonKey: operationId });
+  await db().$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${operationId})`;
+}
+
+/** Enqueues without failing the caller: the operation is committed, and the worker's sweep finds it anyway. */
+export async function enqueueAfterCommit(operationId: string): Promise<void> {
+  try {
+    await enqueueRollbackExecution(operationId);
+  } catch (error) {
+    console.error(`[rollbacks] could not queue ${operationId} (the worker's sweep will pick it up):`, error instanceof Error ? error.message : error);
+  }
+}
+
+/** Every operation a worker should be running: approved ones and those a stopped worker left executing. */
+async function resumeUnfinished(boss: PgBoss): Promise<string[]> {
+  const open = await db().rollbackOperation.findMany({ where: { status: { in: ["APPROVED", "EXECUTING"] } }, select: { id: true }, orderBy: { approvedAt: "asc" } });
+  for (const { id } of open) await enqueueRollbackExecution(id, boss);
+  return open.map((op) => op.id);
+}
+
+export type RollbackWorkerOptions = Omit<ExecuteRollbackOptions, "signal" | "log"> & {
+  log?: (line: string) => void;
+  boss?: PgBoss;
+  /** Operations run at once (each holds its worker during dwells and acknowledgement waits). */
+  concurrency?: number;
+  /** How often approved operations without a job are looked for. */
+  sweepIntervalMs?: number;
+};
+
+/**
+ * Works the rollback queue: re-enqueues every APPROVED or EXECUTING operation on start (a process
+ * that died mid-rollback resumes from its last persisted step), then runs jobs as they come.
+ * `stop()` interrupts running executions between steps and waits for them to let go.
+ */
+export async function startRollbackWorker(options: RollbackWorkerOptions = {}): Promise<{ stop: () => Promise<void> }> {
+  const log = options.log ?? ((line: string) => console.log(`[rollbacks] ${line}`));
+  const boss = options.boss ?? (await getBoss());
+  await ensureQueue(boss);
+  const controller = new AbortController();
+  const running = new Set<Promise<unknown>>();
+  const concurrency = options.concurrency ?? 3;
+  const execution = { consumerAckTimeoutMs: options.consumerAckTimeoutMs, serving: options.serving };
+
+  const handle = async (jobs: PgBoss.Job<RollbackJob>[]) => {
+    for (const job of jobs) {
+      if (controller.signal.aborted) throw new Error("rollback worker stopping; the job will be retried");
+      const run = executeRollback(job.data.operationId, { ...execution, signal: controller.signal, log });
+      running.add(run);
+      try {
+        const outcome = await run;
+        log(`${job.data.operationId}: ${outcome}`);
+      } finally {
+        running.delete(run);
+      }
+    }
+  };
+  const workerIds: string[] = [];
+  for (let i = 0; i < concurrency; i++) {
+    workerIds.push(await boss.work<RollbackJob>(ROLLBACK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, handle));
+  }
+
+  const listener = new pg.Client({ connectionString: env().DATABASE_URL });
+  listener.on("notification", () => workerIds.forEach((id) => boss.notifyWorker(id)));
+  listener.on("error", (error) => log(`wake-up listener: ${error.message}`));
+  await listener.connect();
+  await listener.query(`LISTEN ${WAKE_CHANNEL}`);
+
+  const resumed = await resumeUnfinished(boss);
+  if (resumed.length > 0) log(`queued ${resumed.length} unfinished rollback(s): ${resumed.join(", ")}`);
+  const sweep = setInterval(() => {
+    resumeUnfinished(boss).catch((error: unknown) => log(`sweep failed: ${error instanceof Error ? error.message : String(error)}`));
+  }, options.sweepIntervalMs ?? 60_000);
+  sweep.unref();
+
+  return {
+    stop: async () => {
+      clearInterval(sweep);
+      controller.abort();
+      await Promise.all(workerIds.map((id) => boss.offWork({ id })));
+      await Promise.allSettled([...running]);
+      await listener.end();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import "server-only";
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+
+export const WEBHOOK_EVENTS = [
+  "rollback.requested",
+  "rollback.approved",
+  "rollback.completed",
+  "rollback.failed",
+  "rehearsal.failed",
+] as const;
+export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
+
+export const WEBHOOK_TIMESTAMP_HEADER = "x-reversegate-timestamp";
+export const WEBHOOK_SIGNATURE_HEADER = "x-reversegate-signature";
+/** A receiver should refuse deliveries signed longer ago than this (replays). */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+/** What happened, for people (`text`) and for machines (the other fields, under `reversegate`). */
+export type WebhookEvent = {
+  event: WebhookEventName;
+  /** One line, Slack mrkdwn allowed, e.g. "support-router: rollback v14 → v13 completed". */
+  text: string;
+  deployment: string;
+  rollbackId?: string;
+  rehearsalId?: string;
+  fromVersion?: string;
+  toVersion?: string;
+  status?: string;
+  actor?: string;
+  reason?: string;
+  failureReason?: string | null;
+  details?: Record<string, unknown>;
+};
+
+export type WebhookDelivery = { webhookId: string; ok: boolean; status: number | null; error: string | null };
+
+/** `v1=` + HMAC-SHA256 over `${timestamp}.${body}`: the timestamp is signed so it cannot be swapped. */
+export function signWebhookPayload(secret: string, timestamp: string, body: string): string {
+  return `v1=${createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
+}
+
+/** For receivers (and tests): the signature matches and is recent. */
+export function verifyWebhookSignature(
+  secret: string,
+  headers: { timestamp: string | null | undefined; signature: string | null | undefined },
+  body: string,
+  nowMs: number = Date.now(),
+): boolean {
+  if (!headers.timestamp || !headers.signature) return false;
+  const seconds = Number(headers.timestamp);
+  if (!Number.isInteger(seconds) || Math.abs(nowMs / 1000 - seconds) > WEBHOOK_TOLERANCE_SECONDS) return false;
+  const expected = Buffer.from(signWebhookPayload(secret, headers.timestamp, body));
+  const actual = Buffer.from(headers.signature);
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** Slack-compatible: `text` and `blocks` render in Slack; `reversegate` carries the event. */
+export function webhookPayload(event: WebhookEvent, deliveryId: string, occurredAt: Date) {
+  const facts = [
+    event.fromVersion && event.toVersion ? `${event.fromVersion} → ${event.toVersion}` : null,
+    event.status ? `status ${event.status}` : null,
+    event.actor ? `by ${event.actor}` : null,
+    event.failureReason ? `failure: ${event.failureReason}` : null,
+  ].filter((fact): fact is string => fact !== null);
+  const { text, ...rest } = event;
+  return {
+    text,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text } },
+      ...(facts.length > 0 ? [{ type: "context", elements: [{ type: "mrkdwn", text: facts.join(" · ") }] }] : []),
+    ],
+    reversegate: { deliveryId, occurredAt: occurredAt.toISOString(), ...rest },
+  };
+}
+
+async function deliverOne(webhook: { id: string; url: string; secret: string }, body: string): Promise<WebhookDelivery> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  try {
+    const response = await fetch(webhook.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "Reversegate-Webhooks/1",
+        [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
+        [WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(webhook.secret, timestamp, body),
+      },
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(env().WEBHOOK_TIMEOUT_MS),
+    });
+    await response.arrayBuffer();
+    return { webhookId: webhook.id, ok: response.ok, status: response.status, error: response.ok ? null : `answered ${response.status}` };
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+    return { webhookId: webhook.id, ok: false, status: null, error: `${error instanceof Error ? error.message : String(error)}${cause}` };
+  }
+}
+
+/**
+ * Sends the event to every enabled webhook subscribed to it. Call it after the change has
+ * committed. It never throws: a receiver that is down is logged, and the rollback goes on.
+ */
+export async function deliverWebhookEvent(event: WebhookEvent): Promise<WebhookDelivery[]> {
+  try {
+    const hooks = await db().webhook.findMany({
+      where: { enabled: true, OR: [{ events: { isEmpty: true } }, { events: { has: event.event } }] },
+      select: { id: true, name: true, url: true, secret: true },
+    });
+    if (hooks.length === 0) return [];
+    const body = JSON.stringify(webhookPayload(event, randomUUID(), new Date()));
+    const results = await Promise.all(hooks.map((hook) => deliverOne(hook, body)));
+    for (const [index, result] of results.entries()) {
+      if (!result.ok) console.error(`[webhooks] ${event.event} to ${hooks[index]!.name} failed: ${result.error}`);
+    }
+    return results;
+  } catch (error) {
+    console.error(`[webhooks] ${event.event} not delivered:`, error instanceof Error ? error.message : error);
+    return [];
+  }
+}
