@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/rollbacks", label: "Rollbacks" },
   { href: "/postmortems", label: "Postmortems" },
   { href: "/rehearsals", label: "Rehearsals" },
+  { href: "/analytics", label: "Analytics" },
   { href: "/audit", label: "Audit" },
   { href: "/settings", label: "Settings" },
 ];

@@ -1,0 +1,53 @@
+"use client";
+
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+export type DurationPoint = { period: string; count: number; medianMs: number | null; p90Ms: number | null };
+export type RatePoint = { period: string; numerator: number; denominator: number; rate: number | null };
+
+const minutes = (ms: number | null) => (ms === null ? null : Math.round((ms / 60_000) * 10) / 10);
+
+/** Median and p90 in minutes per period, with the count as bars so a thin period reads as thin. */
+export function DurationChart({ title, points }: { title: string; points: DurationPoint[] }) {
+  const data = points.map((p) => ({ period: p.period, count: p.count, median: minutes(p.medianMs), p90: minutes(p.p90Ms) }));
+  return (
+    <figure className="chart" aria-label={title}>
+      <figcaption>{title}</figcaption>
+      <ResponsiveContainer width="100%" height={240}>
+        <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="period" fontSize={11} />
+          <YAxis yAxisId="min" fontSize={11} label={{ value: "minutes", angle: -90, position: "insideLeft", fontSize: 11 }} />
+          <YAxis yAxisId="count" orientation="right" allowDecimals={false} fontSize={11} />
+          <Tooltip />
+          <Legend />
+          <Bar yAxisId="count" dataKey="count" name="incidents" fill="#cbd5e1" />
+          <Line yAxisId="min" type="monotone" dataKey="median" name="median (min)" stroke="#2563eb" connectNulls={false} dot />
+          <Line yAxisId="min" type="monotone" dataKey="p90" name="p90 (min)" stroke="#dc2626" strokeDasharray="4 2" connectNulls={false} dot />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
+
+/** A rate in percent per period, with how many events it was computed from. */
+export function RateChart({ title, points, denominatorLabel }: { title: string; points: RatePoint[]; denominatorLabel: string }) {
+  const data = points.map((p) => ({ period: p.period, rate: p.rate === null ? null : Math.round(p.rate * 1000) / 10, total: p.denominator }));
+  return (
+    <figure className="chart" aria-label={title}>
+      <figcaption>{title}</figcaption>
+      <ResponsiveContainer width="100%" height={240}>
+        <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="period" fontSize={11} />
+          <YAxis yAxisId="pct" domain={[0, 100]} fontSize={11} label={{ value: "%", angle: -90, position: "insideLeft", fontSize: 11 }} />
+          <YAxis yAxisId="count" orientation="right" allowDecimals={false} fontSize={11} />
+          <Tooltip />
+          <Legend />
+          <Bar yAxisId="count" dataKey="total" name={denominatorLabel} fill="#cbd5e1" />
+          <Line yAxisId="pct" type="monotone" dataKey="rate" name="rate (%)" stroke="#7c3aed" connectNulls={false} dot />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}

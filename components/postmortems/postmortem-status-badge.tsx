@@ -1,0 +1,8 @@
+import { Badge, type Tone } from "@/components/ui/badge";
+
+const TONES: Record<string, Tone> = { DRAFT: "neutral", IN_REVIEW: "info", APPROVED: "warn", CLOSED: "ok", PROPOSED: "neutral", IMPLEMENTED: "info", ENFORCED: "ok" };
+
+/** A postmortem's or gate addition's status; APPROVED is amber because work remains before CLOSED. */
+export function StatusBadge({ status }: { status: string }) {
+  return <Badge tone={TONES[status] ?? "neutral"}>{status.replace("_", " ")}</Badge>;
+}
