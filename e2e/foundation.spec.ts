@@ -52,6 +52,7 @@ as("admin")("an admin adds a user, changes their role, and the audit log records
   const row = page.getByTestId(`user-row-${email}`);
   await expect(row).toBeVisible();
   await row.getByLabel(`Role of ${email}`).selectOption("OPERATOR");
+  await expect(row.getByRole("status")).toHaveText("saved");
   await page.goto("/audit?action=user.change_role");
   await expect(page.getByRole("table", { name: "Audit events" })).toContainText('"role":"OPERATOR"');
   await page.goto("/audit?action=user.create");

@@ -2,6 +2,7 @@ import "server-only";
 import { hashPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db";
 import { DEMO_PASSWORD, DEMO_USERS } from "./demo-users";
+import { seedRegistry } from "./seed-registry";
 
 const SEEDED_KEY = "demo.seededAt";
 
@@ -20,6 +21,9 @@ export async function seedDemo(log: (line: string) => void = () => {}): Promise<
     await db().user.upsert({ where: { email: user.email }, create: { ...user, passwordHash }, update: {} });
   }
   log(`demo users: ${DEMO_USERS.length}`);
+  await seedRegistry(log);
+  await (await import("./seed-metrics")).seedMetrics(log);
+  await (await import("./seed-postmortems")).seedPostmortems(log);
   await db().setting.create({ data: { key: SEEDED_KEY, value: new Date().toISOString() } });
   return "seeded";
 }

@@ -62,11 +62,14 @@ export function CreateUserForm() {
 
 export function UserRowControls({ userId, email, role, disabled, self }: { userId: string; email: string; role: Role; disabled: boolean; self: boolean }) {
   const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
   const [pending, startTransition] = useTransition();
   const run = (action: () => Promise<{ ok: boolean; error?: { message: string } }>) =>
     startTransition(async () => {
+      setSaved(false);
       const result = await action();
       setError(result.ok ? null : (result.error?.message ?? "failed"));
+      setSaved(result.ok);
     });
 
   return (
@@ -95,6 +98,11 @@ export function UserRowControls({ userId, email, role, disabled, self }: { userI
       {error ? (
         <span className="badge bad" role="alert">
           {error}
+        </span>
+      ) : null}
+      {saved ? (
+        <span className="small muted" role="status">
+          saved
         </span>
       ) : null}
     </div>

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { analyticsCsv, loadAnalytics } from "@/lib/analytics/load-analytics";
+import { db } from "@/lib/db";
+import { getDeployment } from "@/lib/deployments/get-deployment";
+import { getDeploymentTimeline } from "@/lib/deployments/get-deployment-timeline";
+import { checkRollbackable } from "@/lib/deployments/lifecycle";
+import { loadDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
+import { getPostmortem } from "@/lib/postmortems/get-postmortem";
+import { listRehearsalOverview } from "@/lib/rehearsals/manage-rehearsals";
+import { seedDemo } from "./seed-demo";
+import { DEMO_TIME_ANCHOR_KEY, demoTimeline } from "./seed-registry";
+
+// The demo a newcomer sees on the first `npm start`: the worked example, told end to end.
+describe("seedDemo", () => {
+  it("seeds once; a second run changes nothing", async () => {
+    expect(await seedDemo()).toBe("seeded");
+    expect(await seedDemo()).toBe("already-seeded");
+    expect(await db().model.count({ where: { slug: "support-router" } })).toBe(1);
+  });
+
+  it("tells the worked example: v14 promoted, slid below v13's floor, rolled back to v13 within nine minutes", async () => {
+    const anchor = await db().setting.findUniqueOrThrow({ where: { key: DEMO_TIME_ANCHOR_KEY } });
+    const timeline = demoTimeline(new Date(anchor.value as string));
+    const deployment = await getDeployment("support-router");
+    expect(deployment).toMatchObject({ liveVersion: "v13", priorVersion: "v11" });
+    expect(deployment.consumers.map((c) => c.name)).toEqual(["escalation-agent", "reply-drafter", "triage-agent"]);
+    const statuses = await db().deploymentVersion.findMany({
+      where: { deployment: { slug: "support-router" } },
+      include: { version: { select: { version: true } } },
+    });
+    const v14 = statuses.find((s) => s.version.version === "v14");
+    expect(v14).toMatchObject({ status: "ROLLED_BACK", productionFailure: expect.stringContaining("nickname-heavy") });
+    expect(statuses.find((s) => s.version.version === "v12")?.status).toBe("ROLLED_BACK");
+
+    const history = await getDeploymentTimeline("support-router");
+    expect(history.filter((e) => e.kind === "promotion").map((e) => (e.kind === "promotion" ? e.version : ""))).toEqual(["v14", "v13", "v12", "v11"]);
+    expect(history.some((e) => e.kind === "rollback")).toBe(true);
+
+    const detection = await db().detection.findFirstOrThrow({ where: { deployment: { slug: "support-router" } } });
+    expect(detection.detectedAt.getTime()).toBeGreaterThan(timeline.v14PromotedAt.getTime() + 2 * 86_400_000);
+    expect(detection.timeToDetectMs).toBeGreaterThan(0);
+    expect(await db().metricPoint.count({ where: { deploymentId: detection.deploymentId } })).toBeGreaterThan(10_000);
+
+    const { id } = await db().deployment.findUniqueOrThrow({ where: { slug: "support-router" } });
+    const snapshot = await db().$transaction((tx) => loadDeploymentSnapshot(tx, id));
+    expect(checkRollbackable(snapshot.snapshot).ok).toBe(true);
+
+    const quiet = await getDeployment("faq-answerer");
+    expect(quiet).toMatchObject({ liveVersion: "v2", priorVersion: "v1" });
+  });
+
+  it("closes the worked example's postmortem with its gate addition, and leaves a draft to review", async () => {
+    const deployment = await db().deployment.findUniqueOrThrow({ where: { slug: "support-router" } });
+    const rows = await db().postmortem.findMany({ where: { deploymentId: deployment.id }, orderBy: { createdAt: "asc" } });
+    expect(rows.map((r) => r.status).sort()).toEqual(["CLOSED", "DRAFT"]);
+    const worked = await getPostmortem(rows.find((r) => r.status === "CLOSED")!.id);
+    expect(worked).toMatchObject({ badVersion: "v14", priorVersion: "v13", fields: { missedCheckReason: "MISSING_CATEGORY" }, gateAddition: { status: "ENFORCED" }, missingFields: [], closureBlockers: [] });
+    expect(worked.gateAddition?.description).toContain("nickname-and-shorthand");
+    expect(worked.fields.missedCheckDetail).toContain("no terse, all-caps, nickname-heavy tickets");
+    expect(worked.durations.timeToRollbackMs).toBe(9 * 60_000);
+    expect(worked.durations.timeToDetectMs).toBeGreaterThan(0);
+    expect(worked.warnings).toEqual([]);
+    expect(worked.actionItems.every((i) => i.status === "DONE")).toBe(true);
+  });
+
+  it("shows rehearsals with one failure, and analytics built from the same rows", async () => {
+    const overview = await listRehearsalOverview();
+    const faq = overview.find((o) => o.deployment === "faq-answerer");
+    expect(faq?.readiness).toMatchObject({ tone: "bad", reason: expect.stringContaining("prior version v1 refused by the serving plane") });
+    expect(overview.find((o) => o.deployment === "support-router")?.readiness.tone).toBe("ok");
+
+    const analytics = await loadAnalytics({ deployment: "support-router", period: "week", days: 90 });
+    expect(analytics.totals.ttr).toMatchObject({ count: 2, medianMs: expect.any(Number) });
+    expect(analytics.totals.rehearsalPass).toMatchObject({ numerator: 4, denominator: 4, rate: 1 });
+    expect(analyticsCsv(analytics, "incidents").split("\r\n")[0]).toBe(
+      "deployment,rollback_id,postmortem_id,detected_at,completed_at,time_to_detect_ms,time_to_rollback_ms",
+    );
+  });
+});
