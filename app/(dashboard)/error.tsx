@@ -1,16 +1,14 @@
 "use client";
 
-export default function DashboardError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+import { RouteError, type RouteErrorProps } from "@/components/ui/route-error";
+
+export default function DashboardError(props: RouteErrorProps) {
   return (
-    <div className="alert error" role="alert">
-      <h2>This page could not load</h2>
-      <p>
-        Reversegate could not read what this page needs{error.digest ? ` (reference ${error.digest})` : ""}. The data is
-        safe; the database or a service may be briefly unreachable.
-      </p>
-      <button className="button" type="button" onClick={reset}>
-        Try again
-      </button>
-    </div>
+    <RouteError
+      {...props}
+      title="This page could not load"
+      what="Reversegate could not read what this page needs"
+      reassurance="The data is safe; the database or a service may be briefly unreachable."
+    />
   );
 }

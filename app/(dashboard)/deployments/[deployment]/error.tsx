@@ -1,16 +1,14 @@
 "use client";
 
-export default function DeploymentError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+import { RouteError, type RouteErrorProps } from "@/components/ui/route-error";
+
+export default function DeploymentError(props: RouteErrorProps) {
   return (
-    <div className="alert error" role="alert">
-      <h2>This deployment could not load</h2>
-      <p>
-        Its versions or history could not be read{error.digest ? ` (reference ${error.digest})` : ""}. Nothing was changed; try again in a
-        moment.
-      </p>
-      <button className="button" type="button" onClick={reset}>
-        Try again
-      </button>
-    </div>
+    <RouteError
+      {...props}
+      title="This deployment could not load"
+      what="Its versions or history could not be read"
+      reassurance="Nothing was changed; try again in a moment."
+    />
   );
 }

@@ -1,16 +1,14 @@
 "use client";
 
-export default function ModelError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+import { RouteError, type RouteErrorProps } from "@/components/ui/route-error";
+
+export default function ModelError(props: RouteErrorProps) {
   return (
-    <div className="alert error" role="alert">
-      <h2>The registry could not load</h2>
-      <p>
-        This model&apos;s versions could not be read{error.digest ? ` (reference ${error.digest})` : ""}. Nothing was changed; try again in a
-        moment.
-      </p>
-      <button className="button" type="button" onClick={reset}>
-        Try again
-      </button>
-    </div>
+    <RouteError
+      {...props}
+      title="The registry could not load"
+      what="This model's versions could not be read"
+      reassurance="Nothing was changed; try again in a moment."
+    />
   );
 }
