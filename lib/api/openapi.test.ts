@@ -56,4 +56,27 @@ describe("buildOpenApiDocument", () => {
       ["page", false],
     ]);
   });
+
+  it("documents every public route of the issues' contracts", () => {
+    const paths = Object.keys(buildOpenApiDocument().paths);
+    for (const path of [
+      "/api/v1/me",
+      "/api/v1/models/{model}/versions",
+      "/api/v1/deployments/{deployment}/promotions",
+      "/api/v1/metrics",
+      "/api/v1/deployments/{deployment}/policy",
+      "/api/v1/deployments/{deployment}/series",
+      "/api/v1/deployments/{deployment}/detections",
+      "/api/v1/deployments/{deployment}/rollbacks",
+      "/api/v1/rollbacks/{id}",
+      "/api/v1/postmortems/{id}",
+      "/api/v1/gate-additions",
+      "/api/v1/deployments/{deployment}/rehearsals",
+      "/api/v1/rehearsals/{id}",
+    ]) {
+      expect(paths).toContain(path);
+    }
+    const series = buildOpenApiDocument().paths["/api/v1/deployments/{deployment}/series"]!.get as Operation;
+    expect(series.parameters!.filter((p) => p.in === "query").map((p) => p.name)).toEqual(["metric", "from", "to", "maxPoints"]);
+  });
 });

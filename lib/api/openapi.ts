@@ -1,6 +1,7 @@
 import type { Role } from "@prisma/client";
 import { z } from "zod";
 import { deploymentOperations } from "@/lib/deployments/api-operations";
+import { metricsOperations } from "@/lib/metrics/api-operations";
 import { postmortemOperations } from "@/lib/postmortems/api-operations";
 import { registryOperations } from "@/lib/registry/api-operations";
 import { rollbackOperations } from "@/lib/rollbacks/api-operations";
@@ -67,7 +68,7 @@ const platformOperations: readonly ApiOperation[] = [
   },
 ];
 
-const OPERATION_GROUPS: readonly (readonly ApiOperation[])[] = [platformOperations, registryOperations, deploymentOperations, postmortemOperations, rollbackOperations];
+const OPERATION_GROUPS: readonly (readonly ApiOperation[])[] = [platformOperations, registryOperations, deploymentOperations, metricsOperations, rollbackOperations, postmortemOperations];
 
 type JsonSchema = Record<string, unknown>;
 

@@ -1,15 +1,13 @@
-import { z } from "zod";
 import { apiRoute, json, parseQuery } from "@/lib/api/route";
+import { policyQuery } from "@/lib/metrics/api-schemas";
 import { rollbackPolicySchema } from "@/lib/metrics/policy";
 import { listPolicies, POLICY_WRITE_ROLE, putPolicy } from "@/lib/metrics/policy-store";
 
 type Params = { deployment: string };
 
-const querySchema = z.object({ metric: z.string().min(1, "metric must not be empty").optional() });
-
 /** `GET …/policy[?metric=]`: the deployment's rollback policies with effective floor and last verdict. */
 export const GET = apiRoute<undefined, Params>({ role: "VIEWER" }, async ({ params, url }) => {
-  const { metric } = parseQuery(url, querySchema);
+  const { metric } = parseQuery(url, policyQuery);
   return { policies: await listPolicies(params.deployment, metric) };
 });
 

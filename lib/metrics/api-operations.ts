@@ -1,0 +1,65 @@
+import { z } from "zod";
+import type { ApiOperation } from "@/lib/api/openapi";
+import { detectionsQuery, metricsBatchBody, policyQuery, seriesQueryFields } from "./api-schemas";
+import { rollbackPolicySchema } from "./policy";
+
+const deploymentParam = { deployment: z.string().describe("The deployment's slug, e.g. support-router") };
+
+export const metricsOperations: readonly ApiOperation[] = [
+  {
+    id: "ingestMetrics",
+    method: "post",
+    path: "/api/v1/metrics",
+    summary: "Ingest canary metric points",
+    description:
+      "Each point is checked on its own: good points are stored even when others are refused, and `rejected` names each refused point by index. A retried batch stores nothing twice (`duplicates`).",
+    tag: "metrics",
+    role: "OPERATOR",
+    requestBody: metricsBatchBody,
+    responses: { 200: { description: "`{accepted, duplicates, rejected: [{index, error}]}`" } },
+  },
+  {
+    id: "getRollbackPolicy",
+    method: "get",
+    path: "/api/v1/deployments/{deployment}/policy",
+    summary: "The deployment's rollback policies, with the effective floor, its source and the last verdict",
+    tag: "metrics",
+    role: "VIEWER",
+    pathParams: deploymentParam,
+    query: policyQuery,
+    responses: { 200: { description: "`{policies: [...]}`" }, 404: { description: "No such deployment" } },
+  },
+  {
+    id: "putRollbackPolicy",
+    method: "put",
+    path: "/api/v1/deployments/{deployment}/policy",
+    summary: "Create or replace the rollback policy for one metric",
+    tag: "metrics",
+    role: "APPROVER",
+    pathParams: deploymentParam,
+    requestBody: rollbackPolicySchema,
+    responses: { 201: { description: "Created" }, 200: { description: "Replaced" }, 404: { description: "No such deployment" } },
+  },
+  {
+    id: "getSeries",
+    method: "get",
+    path: "/api/v1/deployments/{deployment}/series",
+    summary: "The canary chart's series: live and prior versions downsampled on the server, the floor, breaches and markers",
+    tag: "metrics",
+    role: "VIEWER",
+    pathParams: deploymentParam,
+    query: seriesQueryFields,
+    responses: { 200: { description: "At most `maxPoints` points per series" }, 404: { description: "No such deployment" } },
+  },
+  {
+    id: "listDetections",
+    method: "get",
+    path: "/api/v1/deployments/{deployment}/detections",
+    summary: "Sustained-breach detections with regressionStartedAt, detectedAt and timeToDetectMs",
+    tag: "metrics",
+    role: "VIEWER",
+    pathParams: deploymentParam,
+    query: detectionsQuery,
+    responses: { 200: { description: "`{detections: [...]}`, newest first" }, 404: { description: "No such deployment" } },
+  },
+];
