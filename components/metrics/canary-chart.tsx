@@ -5,6 +5,7 @@ import { useSearchParams } from "next/navigation";
 import { useMemo } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatUtc } from "@/lib/format-time";
+import { segmentStarts } from "@/lib/metrics/chart-segments";
 import { formatMetricValue } from "@/lib/metrics/floor";
 import { DEFAULT_RANGE, RANGES, seriesQueryOptions, type RangeKey, type SeriesRange } from "@/lib/metrics/queries";
 import type { SeriesView } from "@/lib/metrics/series";
@@ -29,19 +30,29 @@ function rangeFrom(search: URLSearchParams): SeriesRange {
   return { range: DEFAULT_RANGE as Exclude<RangeKey, "custom"> };
 }
 
-/** One row per timestamp; each version's value and sample count under its own keys. */
-function toRows(series: SeriesView["series"]): Row[] {
+/**
+ * One row per timestamp; each version's value and sample count under its own keys, and the
+ * value again under `version#segment` for the line that draws it.
+ */
+function toRows(series: SeriesView["series"], span: number): { rows: Row[]; segments: Record<string, number> } {
   const rows = new Map<number, Row>();
+  const segments: Record<string, number> = {};
   for (const s of series) {
-    for (const p of s.points) {
-      const t = Date.parse(p.ts);
+    const times = s.points.map((p) => Date.parse(p.ts));
+    const starts = segmentStarts(times, span);
+    let segment = 0;
+    s.points.forEach((p, i) => {
+      if (starts.has(i)) segment += 1;
+      const t = times[i]!;
       const row = rows.get(t) ?? { t };
       row[s.version] = p.value;
+      row[`${s.version}#${segment}`] = p.value;
       row[`${s.version}__n`] = p.sampleCount;
       rows.set(t, row);
-    }
+    });
+    segments[s.version] = segment + 1;
   }
-  return [...rows.values()].sort((a, b) => a.t - b.t);
+  return { rows: [...rows.values()].sort((a, b) => a.t - b.t), segments };
 }
 
 const tickTime = (span: number) => (t: number) => {
@@ -60,7 +71,10 @@ export function CanaryChart({ deployment, metric }: { deployment: string; metric
   const selected: RangeKey = search.get("range") === "custom" ? "custom" : range.range;
   const query = useQuery({ ...seriesQueryOptions(deployment, metric, range), placeholderData: keepPreviousData });
   const data = query.data;
-  const rows = useMemo(() => (data ? toRows(data.series) : []), [data]);
+  const { rows, segments } = useMemo(
+    () => (data ? toRows(data.series, Date.parse(data.to) - Date.parse(data.from)) : { rows: [], segments: {} }),
+    [data],
+  );
 
   const title = `${metric} on ${deployment}`;
   const from = data ? Date.parse(data.from) : 0;
@@ -151,18 +165,22 @@ export function CanaryChart({ deployment, metric }: { deployment: string; metric
                   label={{ value: m.label, position: "insideTopRight", fill: MARKER_COLOURS[m.kind], fontSize: 11, angle: -90, offset: 12 }}
                 />
               ))}
-              {data.series.map((s, i) => (
-                <Line
-                  key={s.version}
-                  dataKey={s.version}
-                  name={`${s.version} (${s.role})`}
-                  stroke={LINE_COLOURS[i % LINE_COLOURS.length]}
-                  strokeWidth={s.role === "live" ? 2 : 1.5}
-                  dot={false}
-                  connectNulls
-                  isAnimationActive={false}
-                />
-              ))}
+              {data.series.flatMap((s, i) =>
+                Array.from({ length: segments[s.version] ?? 0 }, (_, segment) => (
+                  <Line
+                    key={`${s.version}#${segment}`}
+                    dataKey={`${s.version}#${segment}`}
+                    name={`${s.version} (${s.role})`}
+                    legendType={segment === 0 ? "line" : "none"}
+                    stroke={LINE_COLOURS[i % LINE_COLOURS.length]}
+                    strokeWidth={s.role === "live" ? 2 : 1.5}
+                    dot={false}
+                    // Other versions' timestamps sit between this segment's points: connect across them.
+                    connectNulls
+                    isAnimationActive={false}
+                  />
+                )),
+              )}
             </LineChart>
           </ResponsiveContainer>
         </div>
