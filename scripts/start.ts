@@ -46,6 +46,7 @@ async function main() {
     // The worker first: an executing rollback stops between steps and resumes on the next start,
     // rather than failing because the simulator went away under it.
     await worker?.stop();
+    await closeConnections();
     await Promise.all(
       children.map((child) => new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -107,6 +108,12 @@ async function main() {
   }
   lines.push("Ctrl-C stops the app and the database.");
   console.log(`\n${lines.join("\n")}\n`);
+}
+
+/** This process's own database connections, closed before the database stops under them. */
+async function closeConnections() {
+  const [{ db }, { closeMetricsPool }] = await Promise.all([import("@/lib/db"), import("@/lib/metrics/pg-pool")]);
+  await Promise.allSettled([db().$disconnect(), closeMetricsPool()]);
 }
 
 function redact(url: string): string {

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 
@@ -19,9 +20,34 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-/** `prisma migrate deploy` against the given database (the JavaScript engine; see prisma.config.ts). */
-export function applyMigrations(databaseUrl: string): Promise<void> {
-  return new Promise((resolve, reject) => {
+/** Migration folders not yet applied to the database (all of them on a new database). */
+export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
+  const folders = (await readdir(path.join(root, "prisma/migrations"), { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const exists = await client.query(`SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present`);
+    if (!exists.rows[0]?.present) return folders.sort();
+    const applied = await client.query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    const done = new Set(applied.rows.map((row) => row.migration_name));
+    return folders.filter((name) => !done.has(name)).sort();
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * `prisma migrate deploy` against the given database (the JavaScript engine; see
+ * prisma.config.ts), skipped when nothing is pending: the CLI costs about ten seconds even
+ * then, which is most of a warm `npm start`.
+ */
+export async function applyMigrations(databaseUrl: string): Promise<void> {
+  if ((await pendingMigrations(databaseUrl)).length === 0) return;
+  await new Promise<void>((resolve, reject) => {
     const child = spawn(path.join(root, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
