@@ -21,7 +21,7 @@ export async function startBenchServer(port: number): Promise<BenchServer> {
   process.env.NEXTAUTH_SECRET ??= "bench-secret-0123456789abcdef";
   process.env.NEXT_DIST_DIR ??= ".next-bench";
   const { ensureProductionBuild } = await import("@/lib/platform/next-build");
-  await ensureProductionBuild(say);
+  await ensureProductionBuild(say, process.env.NEXT_DIST_DIR);
   const server: ChildProcess = spawn(path.join(projectRoot, "node_modules/.bin/next"), ["start", "-p", String(port)], {
     cwd: projectRoot,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: `http://127.0.0.1:${port}`, REVERSEGATE_WORKER: "off" },

@@ -83,7 +83,7 @@ async function main() {
     worker = await startWorker({ log: (line) => say(`worker: ${line}`) });
   }
 
-  const build = await ensureProductionBuild(say);
+  const build = await ensureProductionBuild(say, process.env.NEXT_DIST_DIR || ".next");
   if (build === "reused") say("production build is current; not rebuilding");
 
   const server = spawn(path.join(projectRoot, "node_modules/.bin/next"), ["start", "-p", String(port)], {

@@ -6,9 +6,6 @@ import path from "node:path";
 import { projectRoot } from "./local-database";
 
 const SOURCES = ["app", "components", "lib", "public", "next.config.js", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
-// Scripts, unlike the app, read their own environment: NEXT_DIST_DIR is next.config.js's too.
-const distDir = path.join(projectRoot, process.env.NEXT_DIST_DIR || ".next");
-const stampFile = path.join(distDir, "reversegate-source-hash");
 
 async function* files(entry: string): AsyncGenerator<string> {
   const full = path.join(projectRoot, entry);
@@ -31,8 +28,13 @@ export async function sourceHash(): Promise<string> {
   return hash.digest("hex");
 }
 
-/** Runs `next build` only when the sources changed since the last build. */
-export async function ensureProductionBuild(log: (line: string) => void): Promise<"reused" | "built"> {
+/**
+ * Runs `next build` only when the sources changed since the last build in `distDirName` (the
+ * caller passes NEXT_DIST_DIR, which next.config.js reads too).
+ */
+export async function ensureProductionBuild(log: (line: string) => void, distDirName = ".next"): Promise<"reused" | "built"> {
+  const distDir = path.join(projectRoot, distDirName);
+  const stampFile = path.join(distDir, "reversegate-source-hash");
   const wanted = await sourceHash();
   const have = existsSync(stampFile) ? (await readFile(stampFile, "utf8")).trim() : "";
   if (have === wanted && existsSync(path.join(distDir, "BUILD_ID"))) return "reused";

@@ -20,7 +20,7 @@ export async function startSimulatorProcess(env: Record<string, string> = {}): P
   const child = spawn(process.execPath, [join(ROOT, "node_modules/.bin/tsx"), join(ROOT, "lib/serving/simulator/main.ts")], {
     cwd: ROOT,
     // An explicit environment: nothing from the caller's shell leaks into the simulator's config.
-    env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", SERVING_SIM_PORT: "0", SERVING_SIM_CONSUMER_ACK_MS: "50", ...env },
+    env: { NODE_ENV: "production", SERVING_SIM_PORT: "0", SERVING_SIM_CONSUMER_ACK_MS: "50", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

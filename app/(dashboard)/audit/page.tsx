@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
@@ -99,11 +100,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </tbody>
             </table>
           </TableWrap>
-          <nav className="pagination" aria-label="Pages">
-            <span className="muted">{total} events · page {filter.page} of {pages}</span>
-            {filter.page > 1 ? <Link className="button" href={pageHref(filter.page - 1)}>Newer</Link> : null}
-            {filter.page < pages ? <Link className="button" href={pageHref(filter.page + 1)}>Older</Link> : null}
-          </nav>
+          <Pagination total={total} noun="events" page={filter.page} pages={pages} hrefFor={pageHref} labels={["Newer", "Older"]} />
         </>
       )}
     </>

@@ -5,6 +5,7 @@ import { SortHeader } from "@/components/registry/sort-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
@@ -155,21 +156,7 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
               </tbody>
             </table>
           </TableWrap>
-          <nav className="pagination" aria-label="Pages">
-            <span className="muted">
-              {total} deployments · page {page} of {pages}
-            </span>
-            {page > 1 ? (
-              <Link className="button" href={hrefFor(query, { page: page - 1 })}>
-                Previous
-              </Link>
-            ) : null}
-            {page < pages ? (
-              <Link className="button" href={hrefFor(query, { page: page + 1 })}>
-                Next
-              </Link>
-            ) : null}
-          </nav>
+          <Pagination total={total} noun="deployments" page={page} pages={pages} hrefFor={(p) => hrefFor(query, { page: p })} />
         </>
       )}
     </>

@@ -6,6 +6,7 @@ import { VERSION_STATUS_TONE, statusLabel } from "@/components/registry/tones";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
@@ -128,21 +129,7 @@ export default async function ModelVersionsPage({ params, searchParams }: Props)
               </tbody>
             </table>
           </TableWrap>
-          <nav className="pagination" aria-label="Pages">
-            <span className="muted">
-              {total} versions · page {page} of {pages}
-            </span>
-            {page > 1 ? (
-              <Link className="button" href={hrefFor({ page: page - 1 })}>
-                Previous
-              </Link>
-            ) : null}
-            {page < pages ? (
-              <Link className="button" href={hrefFor({ page: page + 1 })}>
-                Next
-              </Link>
-            ) : null}
-          </nav>
+          <Pagination total={total} noun="versions" page={page} pages={pages} hrefFor={(p) => hrefFor({ page: p })} />
         </>
       )}
     </>
