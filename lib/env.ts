@@ -7,7 +7,8 @@ const serverEnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgresql:// URL" }),
-    NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters"),
+    // Only the web app signs sessions; CLIs (token, seed, worker) run without it.
+    NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters").optional(),
     NEXTAUTH_URL: z.url().optional(),
     SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(300).default(8 * 60 * 60),
     OIDC_ISSUER: z.url().optional(),

@@ -106,6 +106,12 @@ async function main() {
     lines.push(`demo sign-ins (password "${DEMO_PASSWORD}"):`);
     for (const user of DEMO_USERS) lines.push(`  ${user.role.padEnd(9)} ${user.email}`);
   }
+  if (!demo) {
+    const { db } = await import("@/lib/db");
+    if ((await db().user.count()) === 0) {
+      lines.push('no users yet: create the first admin with  npm run user -- create --email you@example.com --name "Your Name" --role admin');
+    }
+  }
   lines.push("Ctrl-C stops the app and the database.");
   console.log(`\n${lines.join("\n")}\n`);
 }

@@ -49,6 +49,7 @@ export async function authorizeWithPassword(raw: unknown, headers: Record<string
 
 export function authOptions(): NextAuthOptions {
   const e = env();
+  if (!e.NEXTAUTH_SECRET) throw new Error("NEXTAUTH_SECRET is not set: `npm start` sets one, or set it yourself");
   const providers: NextAuthOptions["providers"] = [
     CredentialsProvider({
       id: "credentials",
