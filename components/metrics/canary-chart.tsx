@@ -142,6 +142,7 @@ export function CanaryChart({ deployment, metric }: { deployment: string; metric
                       fill="var(--bad)"
                       fillOpacity={0.12}
                       data-testid="breach-area"
+                      role="img"
                       aria-label={`Sustained breach of ${b.version} from ${formatUtc(new Date(b.from))} to ${formatUtc(new Date(b.to))}`}
                     />
                   )}
