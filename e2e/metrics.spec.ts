@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { as, expect } from "./fixtures";
 
 const test = as("viewer");
@@ -12,6 +13,9 @@ test.describe("canary chart on the demo deployment", () => {
     await expect(chart.getByTestId("breach-area").first()).toBeAttached();
     await expect(chart.getByLabel(/^Sustained breach of v14 from /).first()).toBeAttached();
     await expect(page.getByTestId("canary-summary")).toContainText("1 sustained breach in this range");
+
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
     await page.getByRole("group", { name: "Chart range" }).getByRole("button", { name: "24 h" }).click();
     await expect(page).toHaveURL(/[?&]range=24h/);
