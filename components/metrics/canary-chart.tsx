@@ -143,7 +143,7 @@ export function CanaryChart({ deployment, metric }: { deployment: string; metric
                       fillOpacity={0.12}
                       data-testid="breach-area"
                       role="img"
-                      aria-label={`Sustained breach of ${b.version} from ${formatUtc(new Date(b.from))} to ${formatUtc(new Date(b.to))}`}
+                      aria-label={`Sustained breach of ${b.version} from ${formatUtc(new Date(b.from))} to ${formatUtc(new Date(b.to))}, below the floor ${formatMetricValue(b.floorValue)} (${b.floorSource})`}
                     />
                   )}
                 />
@@ -157,6 +157,19 @@ export function CanaryChart({ deployment, metric }: { deployment: string; metric
                   label={{ value: `floor ${formatMetricValue(data.floor.value)} — ${data.floor.source}`, position: "insideBottomLeft", fill: "var(--bad)", fontSize: 12 }}
                 />
               ) : null}
+              {/* Each breach against the floor in force when it was detected, which may differ from today's. */}
+              {data.breaches.map((b) => (
+                <ReferenceLine
+                  key={`floor-${b.detectionId}`}
+                  segment={[
+                    { x: Math.max(from, Date.parse(b.from)), y: b.floorValue },
+                    { x: Math.min(to, Date.parse(b.to)), y: b.floorValue },
+                  ]}
+                  stroke="var(--bad)"
+                  strokeWidth={2}
+                  ifOverflow="extendDomain"
+                />
+              ))}
               {data.markers.map((m) => (
                 <ReferenceLine
                   key={`${m.kind}-${m.at}`}
