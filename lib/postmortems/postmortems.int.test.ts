@@ -4,7 +4,7 @@ import { GET as getPostmortemRoute } from "@/app/api/v1/postmortems/[id]/route";
 import { GET as listPostmortemsRoute } from "@/app/api/v1/postmortems/route";
 import { db } from "@/lib/db";
 import { newRequestId, runMutation } from "@/lib/mutation";
-import { makeDeployment, makeToken, makeUser } from "@/lib/testing/factories";
+import { makeDeployment, makeDetection, makePolicy, makeToken, makeUser } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
 import { correctTimestamp, updatePostmortem } from "./edit-postmortem";
 import { addActionItem, advanceGateAdditionStatus, transitionActionItemStatus } from "./gate-and-actions";
@@ -20,25 +20,11 @@ async function incident() {
   const [v13, v14] = versions;
   const requester = await makeUser("OPERATOR");
   const detectedAt = new Date(Date.now() - 60 * MIN);
-  const policy = await db().rollbackPolicy.create({
-    data: { deploymentId: deployment.id, metric: "canary_accuracy", direction: "HIGHER_IS_BETTER", floorMode: "EXPLICIT", floorValue: 0.9, windowSeconds: 1800, evaluationIntervalSeconds: 60, minSamples: 10, action: "REQUEST" },
-  });
-  const detection = await db().detection.create({
-    data: {
-      deploymentId: deployment.id,
-      policyId: policy.id,
-      versionId: v14!.id,
-      metric: "canary_accuracy",
-      regressionStartedAt: new Date(detectedAt.getTime() - 6 * 60 * MIN),
-      detectedAt,
-      timeToDetectMs: 6 * 60 * MIN,
-      windowStats: {},
-      floorValue: 0.9,
-      floorSource: "explicit",
-      evidence: {},
-      action: "REQUEST",
-      resolvedAt: new Date(detectedAt.getTime() + 9 * MIN),
-    },
+  const policy = await makePolicy(deployment.id, { windowSeconds: 1800, minSamples: 10, action: "REQUEST" });
+  const detection = await makeDetection(policy, v14!.id, {
+    detectedAt,
+    timeToDetectMs: 6 * 60 * MIN,
+    resolvedAt: new Date(detectedAt.getTime() + 9 * MIN),
   });
   const operation = await db().rollbackOperation.create({
     data: {

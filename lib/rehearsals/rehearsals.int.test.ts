@@ -8,7 +8,7 @@ import { newRequestId } from "@/lib/mutation";
 import { startRollbackWorker } from "@/lib/rollbacks/rollback-queue";
 import { servingAdapterFor } from "@/lib/rollbacks/serving";
 import { startSimulatorProcess, type SimulatorProcess } from "@/lib/rollbacks/simulator-process";
-import { makeDeployment, makeToken, makeUser } from "@/lib/testing/factories";
+import { makeDeployment, makeDetection, makePolicy, makeToken, makeUser } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
 import { listRehearsalOverview, updateRehearsalSchedule } from "./manage-rehearsals";
 import { runDueRehearsals } from "./rehearsal-schedule-job";
@@ -89,25 +89,8 @@ describe("a rehearsal against the serving simulator", () => {
 describe("refusing to rehearse", () => {
   it("refuses during an open detection on the live version, keeping the refusal with its reason (409 from the API)", async () => {
     const { deployment, versions } = await liveOnSimulator();
-    const policy = await db().rollbackPolicy.create({
-      data: { deploymentId: deployment.id, metric: "canary_accuracy", direction: "HIGHER_IS_BETTER", floorMode: "EXPLICIT", floorValue: 0.9, windowSeconds: 600, evaluationIntervalSeconds: 60, minSamples: 5, action: "NOTIFY", rollbackMode: "INSTANT" },
-    });
-    await db().detection.create({
-      data: {
-        deploymentId: deployment.id,
-        policyId: policy.id,
-        versionId: versions.find((v) => v.version === "v14")!.id,
-        metric: "canary_accuracy",
-        regressionStartedAt: new Date(Date.now() - 600_000),
-        detectedAt: new Date(),
-        timeToDetectMs: 600_000,
-        windowStats: {},
-        floorValue: 0.9,
-        floorSource: "explicit",
-        evidence: {},
-        action: "NOTIFY",
-      },
-    });
+    const policy = await makePolicy(deployment.id, { rollbackMode: "INSTANT" });
+    await makeDetection(policy, versions.find((v) => v.version === "v14")!.id, { detectedAt: new Date(), timeToDetectMs: 600_000 });
     const { token } = await makeToken("OPERATOR");
     const response = await startRoute(apiRequest(`/api/v1/deployments/${deployment.slug}/rehearsals`, { token, method: "POST" }), params({ deployment: deployment.slug }));
     expect(response.status).toBe(409);
@@ -126,9 +109,7 @@ describe("refusing to rehearse", () => {
     expect(await startRehearsal(ctx, { deploymentSlug: inFlight.deployment.slug, trigger: "MANUAL" })).toMatchObject({ status: "REFUSED", reason: expect.stringContaining("a rollback is in flight") });
 
     const breached = await liveOnSimulator();
-    await db().rollbackPolicy.create({
-      data: { deploymentId: breached.deployment.id, metric: "canary_accuracy", direction: "HIGHER_IS_BETTER", floorMode: "EXPLICIT", floorValue: 0.9, windowSeconds: 600, evaluationIntervalSeconds: 60, minSamples: 5, action: "NOTIFY", lastVerdict: "breach" },
-    });
+    await makePolicy(breached.deployment.id, { lastVerdict: "breach" });
     expect(await startRehearsal(ctx, { deploymentSlug: breached.deployment.slug, trigger: "MANUAL" })).toMatchObject({ status: "REFUSED", reason: expect.stringContaining("below its floor") });
     expect(await db().rollbackOperation.count({ where: { deploymentId: breached.deployment.id } })).toBe(0);
   });

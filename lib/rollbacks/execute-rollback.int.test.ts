@@ -6,7 +6,7 @@ import { POST as promotionsRoute } from "@/app/api/v1/deployments/[deployment]/p
 import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
 import { newRequestId } from "@/lib/mutation";
-import { makeDeployment, makeToken, makeUser } from "@/lib/testing/factories";
+import { makeDeployment, makeDetection, makePolicy, makeToken, makeUser } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
 import { servingAdapterFor } from "./serving";
 import { approveRollback, retryRollback } from "./decide-rollback";
@@ -45,38 +45,18 @@ async function incident(options: { servingBaseUrl?: string; blockOnUnacknowledge
   const made = await makeDeployment({ versions: ["v12", "v13", "v14"], servingBaseUrl: options.servingBaseUrl ?? sim.url });
   const { deployment, versions } = made;
   if (options.pinOnSimulator !== false) await servingAdapterFor(sim.url).pinVersion(deployment.slug, { version: "v14" });
-  const policy = await db().rollbackPolicy.create({
-    data: {
-      deploymentId: deployment.id,
-      metric: "canary_accuracy",
-      direction: "HIGHER_IS_BETTER",
-      floorMode: "EXPLICIT",
-      floorValue: 0.88,
-      windowSeconds: 600,
-      evaluationIntervalSeconds: 30,
-      minSamples: 5,
-      action: "REQUEST",
-      rampStages: [10, 100],
-      rampDwellSeconds: options.dwellSeconds ?? 1,
-      blockOnUnacknowledged: options.blockOnUnacknowledged ?? false,
-    },
+  const policy = await makePolicy(deployment.id, {
+    floorValue: 0.88,
+    evaluationIntervalSeconds: 30,
+    action: "REQUEST",
+    rampStages: [10, 100],
+    rampDwellSeconds: options.dwellSeconds ?? 1,
+    blockOnUnacknowledged: options.blockOnUnacknowledged ?? false,
   });
-  const detectedAt = new Date(Date.now() - 60_000);
-  const detection = await db().detection.create({
-    data: {
-      deploymentId: deployment.id,
-      policyId: policy.id,
-      versionId: versions.find((v) => v.version === "v14")!.id,
-      metric: "canary_accuracy",
-      regressionStartedAt: new Date(detectedAt.getTime() - 420_000),
-      detectedAt,
-      timeToDetectMs: 420_000,
-      windowStats: { mean: 0.81 },
-      floorValue: 0.88,
-      floorSource: "explicit",
-      evidence: [],
-      action: "REQUEST",
-    },
+  const detection = await makeDetection(policy, versions.find((v) => v.version === "v14")!.id, {
+    detectedAt: new Date(Date.now() - 60_000),
+    timeToDetectMs: 420_000,
+    windowStats: { mean: 0.81 },
   });
   const operator = await makeUser("OPERATOR");
   const approver = await makeUser("APPROVER");

@@ -11,7 +11,7 @@ import { POST as cancelRoute } from "@/app/api/v1/rollbacks/[id]/cancel/route";
 import { POST as retryRoute } from "@/app/api/v1/rollbacks/[id]/retry/route";
 import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
-import { makeDeployment, makeToken } from "@/lib/testing/factories";
+import { makeDeployment, makePolicy, makeToken } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
 import { verifyWebhookSignature } from "@/lib/webhooks/deliver-webhook";
 
@@ -23,20 +23,7 @@ const decide = (route: typeof approveRoute, id: string, token: string, body?: un
   route(apiRequest(`/api/v1/rollbacks/${id}/x`, { method: "POST", token, body }), params({ id }));
 
 async function withPolicy(deployment: Deployment, requireDistinctApprover: boolean) {
-  await db().rollbackPolicy.create({
-    data: {
-      deploymentId: deployment.id,
-      metric: "canary_accuracy",
-      direction: "HIGHER_IS_BETTER",
-      floorMode: "EXPLICIT",
-      floorValue: 0.88,
-      windowSeconds: 600,
-      evaluationIntervalSeconds: 30,
-      minSamples: 5,
-      action: "REQUEST",
-      requireDistinctApprover,
-    },
-  });
+  await makePolicy(deployment.id, { floorValue: 0.88, evaluationIntervalSeconds: 30, action: "REQUEST", requireDistinctApprover });
 }
 
 let operator: Awaited<ReturnType<typeof makeToken>>;

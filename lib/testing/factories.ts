@@ -1,4 +1,4 @@
-import type { ModelVersion, Role } from "@prisma/client";
+import type { ModelVersion, Prisma, Role } from "@prisma/client";
 import type { Actor } from "@/lib/actor";
 import { createApiToken } from "@/lib/auth/api-tokens";
 import { hashPassword } from "@/lib/auth/password";
@@ -91,4 +91,48 @@ export async function makeDeployment(options: {
     });
   }
   return { model, deployment, versions: rows };
+}
+
+/** A rollback policy on `deploymentId` for canary_accuracy (explicit floor 0.9 unless overridden). */
+export function makePolicy(deploymentId: number, overrides: Partial<Prisma.RollbackPolicyUncheckedCreateInput> = {}) {
+  return db().rollbackPolicy.create({
+    data: {
+      deploymentId,
+      metric: "canary_accuracy",
+      direction: "HIGHER_IS_BETTER",
+      floorMode: "EXPLICIT",
+      floorValue: 0.9,
+      windowSeconds: 600,
+      evaluationIntervalSeconds: 60,
+      minSamples: 5,
+      action: "NOTIFY",
+      ...overrides,
+    },
+  });
+}
+
+/** A detection of `versionId` under `policy`, detected at `detectedAt` after `timeToDetectMs` of breach. */
+export function makeDetection(
+  policy: { id: string; deploymentId: number; metric: string; floorValue: number | null; action: Prisma.DetectionUncheckedCreateInput["action"] },
+  versionId: number,
+  options: { detectedAt: Date; timeToDetectMs: number } & Partial<Prisma.DetectionUncheckedCreateInput>,
+) {
+  const { detectedAt, timeToDetectMs, ...overrides } = options;
+  return db().detection.create({
+    data: {
+      deploymentId: policy.deploymentId,
+      policyId: policy.id,
+      versionId,
+      metric: policy.metric,
+      regressionStartedAt: new Date(detectedAt.getTime() - timeToDetectMs),
+      detectedAt,
+      timeToDetectMs,
+      windowStats: {},
+      floorValue: policy.floorValue ?? 0,
+      floorSource: "explicit",
+      evidence: [],
+      action: policy.action,
+      ...overrides,
+    },
+  });
 }
