@@ -1,28 +1,12 @@
 "use client";
 
-import { useState, useTransition, type FormEvent } from "react";
+import { useState } from "react";
+import { useFormAction, useRowAction } from "@/components/ui/use-action";
 import { createTokenAction, revokeTokenAction } from "@/lib/users/actions";
 
 export function CreateTokenForm() {
   const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const data = Object.fromEntries(new FormData(form));
-    startTransition(async () => {
-      const result = await createTokenAction(data);
-      if (result.ok) {
-        setCreated({ token: result.data.token, name: result.data.name });
-        setError(null);
-        form.reset();
-      } else {
-        setError(result.error.message);
-      }
-    });
-  }
+  const { onSubmit, pending, error } = useFormAction(createTokenAction, { onSuccess: setCreated });
 
   return (
     <div className="stack">
@@ -58,22 +42,10 @@ export function CreateTokenForm() {
 }
 
 export function RevokeTokenButton({ tokenId, name }: { tokenId: string; name: string }) {
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
+  const { run, pending, error } = useRowAction();
   return (
     <span className="row">
-      <button
-        className="button"
-        type="button"
-        disabled={pending}
-        aria-label={`Revoke token ${name}`}
-        onClick={() =>
-          startTransition(async () => {
-            const result = await revokeTokenAction({ tokenId });
-            setError(result.ok ? null : result.error.message);
-          })
-        }
-      >
+      <button className="button" type="button" disabled={pending} aria-label={`Revoke token ${name}`} onClick={() => run(() => revokeTokenAction({ tokenId }))}>
         Revoke
       </button>
       {error ? <span className="badge bad" role="alert">{error}</span> : null}

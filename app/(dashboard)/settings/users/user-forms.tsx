@@ -1,30 +1,17 @@
 "use client";
 
 import type { Role } from "@prisma/client";
-import { useState, useTransition, type FormEvent } from "react";
+import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
+import { useFormAction, useRowAction } from "@/components/ui/use-action";
 import { changeUserRoleAction, createUserAction, setUserDisabledAction } from "@/lib/users/actions";
 
 const ROLES: Role[] = ["VIEWER", "OPERATOR", "APPROVER", "ADMIN"];
 
 export function CreateUserForm() {
-  const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const data = Object.fromEntries(new FormData(form));
-    startTransition(async () => {
-      const result = await createUserAction(data);
-      if (result.ok) {
-        setMessage({ tone: "success", text: `Created ${result.data.email}.` });
-        form.reset();
-      } else {
-        setMessage({ tone: "error", text: result.error.message });
-      }
-    });
-  }
+  const [created, setCreated] = useState<string | null>(null);
+  const { onSubmit, pending, error } = useFormAction(createUserAction, { onSuccess: (user) => setCreated(user.email) });
+  const message = error ? { tone: "error", text: error } : created ? { tone: "success", text: `Created ${created}.` } : null;
 
   return (
     <form className="form-inline" onSubmit={onSubmit} aria-label="Add a user">
@@ -61,16 +48,7 @@ export function CreateUserForm() {
 }
 
 export function UserRowControls({ userId, email, role, disabled, self }: { userId: string; email: string; role: Role; disabled: boolean; self: boolean }) {
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [pending, startTransition] = useTransition();
-  const run = (action: () => Promise<{ ok: boolean; error?: { message: string } }>) =>
-    startTransition(async () => {
-      setSaved(false);
-      const result = await action();
-      setError(result.ok ? null : (result.error?.message ?? "failed"));
-      setSaved(result.ok);
-    });
+  const { run, pending, error, saved } = useRowAction();
 
   return (
     <div className="row">

@@ -1,29 +1,15 @@
 "use client";
 
-import { useState, useTransition, type FormEvent } from "react";
+import { useState } from "react";
+import { useFormAction, useRowAction } from "@/components/ui/use-action";
 import { createWebhookAction, deleteWebhookAction, setWebhookEnabledAction } from "@/lib/webhooks/actions";
 
 export function CreateWebhookForm({ events }: { events: string[] }) {
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const data = new FormData(form);
-    const input = { name: data.get("name"), url: data.get("url"), events: data.getAll("events") };
-    startTransition(async () => {
-      const result = await createWebhookAction(input);
-      if (result.ok) {
-        setCreated(result.data);
-        setError(null);
-        form.reset();
-      } else {
-        setError(result.error.message);
-      }
-    });
-  }
+  const { onSubmit, pending, error } = useFormAction(createWebhookAction, {
+    toInput: (data) => ({ name: data.get("name"), url: data.get("url"), events: data.getAll("events") }),
+    onSuccess: setCreated,
+  });
 
   return (
     <div className="stack">
@@ -66,13 +52,7 @@ export function CreateWebhookForm({ events }: { events: string[] }) {
 }
 
 export function WebhookRowActions({ webhookId, name, enabled }: { webhookId: string; name: string; enabled: boolean }) {
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-  const run = (action: () => Promise<{ ok: boolean; error?: { message: string } }>) =>
-    startTransition(async () => {
-      const result = await action();
-      setError(result.ok ? null : (result.error?.message ?? "failed"));
-    });
+  const { run, pending, error } = useRowAction();
   return (
     <>
       <button className="button" type="button" disabled={pending} aria-label={`${enabled ? "Disable" : "Enable"} webhook ${name}`} onClick={() => run(() => setWebhookEnabledAction({ webhookId, enabled: !enabled }))}>
