@@ -1,7 +1,12 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { findFreePort } from "./lib/platform/free-port";
 
-const port = Number(process.env.E2E_PORT ?? 3100);
+// Free ports unless told otherwise, so two runs (two checkouts, CI beside a developer) never
+// collide. Set on process.env: Playwright's workers and the web server inherit them from here.
+process.env.E2E_PORT ??= String(await findFreePort());
+process.env.SERVING_SIM_PORT ??= String(await findFreePort());
+const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
 // Playwright cannot download its own browser here; Debian's Chromium is used when present.
 // PLAYWRIGHT_CHROMIUM_PATH picks another one (empty: Playwright's own).

