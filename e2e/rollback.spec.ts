@@ -1,4 +1,4 @@
-import { createHttpServingAdapter } from "@/lib/serving/http-adapter";
+import { createHttpServingAdapter } from "@/lib/serving/backends/http/adapter";
 import { expect, storageStateFor, test } from "./fixtures";
 
 // The reverse gate end to end: an operator requests a rollback (typing the slug), an approver

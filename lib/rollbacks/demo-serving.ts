@@ -6,8 +6,9 @@ import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { newRequestId, runMutation } from "@/lib/mutation";
-import { ServingError } from "@/lib/serving/adapter";
-import { servingAdapterFor, toServingManifest } from "./serving";
+import { ServingError } from "@/lib/serving/port";
+import { toServingManifest } from "@/lib/serving/manifest";
+import { servingAdapterFor } from "./serving";
 
 // `npm start`'s demo serving plane: the simulator as a child process, fed a metrics token, with
 // every demo deployment pointed at it and pinned to the version the database shows live.

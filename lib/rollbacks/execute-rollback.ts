@@ -9,7 +9,7 @@ import { env } from "@/lib/env";
 import { newRequestId, runMutation, type MutationContext } from "@/lib/mutation";
 import { openPostmortemDraft } from "@/lib/postmortems/open-postmortem-draft";
 import { recordRehearsalOutcome } from "@/lib/rehearsals/record-rehearsal-outcome";
-import type { ServingAdapter, TrafficWeight } from "@/lib/serving/adapter";
+import type { ServingAdapter, TrafficWeight } from "@/lib/serving/port";
 import { announceRollback } from "./announce-rollback";
 import {
   ExecutionInterrupted,

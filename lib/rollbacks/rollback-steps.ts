@@ -2,8 +2,9 @@ import "server-only";
 import type { Prisma, RollbackStep } from "@prisma/client";
 import { hasRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
-import { ServingError, type DeploymentStatus, type ServingAdapter } from "@/lib/serving/adapter";
-import { describeServingFailure, describeSplit, sameManifest, sameSplit, splitWeights, toServingManifest } from "./serving";
+import { sameManifest, toServingManifest } from "@/lib/serving/manifest";
+import { describeServingFailure, ServingError, type DeploymentStatus, type ServingAdapter } from "@/lib/serving/port";
+import { describeSplit, sameSplit, splitWeights } from "@/lib/serving/traffic";
 import { isInFlight, type RollbackLeg } from "./status";
 
 // One function per persisted step. Each reads the serving plane first and does only what is not
@@ -152,7 +153,7 @@ async function preflight({ ctx, step }: StepInput): Promise<StepResult> {
     }
   }
   const shifts = await db().rollbackStep.findMany({ where: { operationId: ctx.operationId, name: "shift_traffic" }, select: { params: true } });
-  if (shifts.some((shift) => stepParams(shift).percent !== 100) && !ctx.serving.capabilities.trafficSplit) {
+  if (shifts.some((shift) => stepParams(shift).percent !== 100) && !ctx.serving.capabilities.ramp) {
     throw new StepFailure("this serving plane cannot split traffic, so a ramp is impossible; request an instant rollback");
   }
   return {

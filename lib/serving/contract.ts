@@ -3,12 +3,7 @@
 // than silently dropped; clients parse answers with the lenient response schemas, so a serving
 // plane may add fields without breaking Reversegate.
 import { z } from "zod";
-import type {
-  DeploymentStatus,
-  InvalidationReceipt,
-  InvalidationStatus,
-  ServingHealth,
-} from "./adapter";
+import type { DeploymentStatus, InvalidationReceipt, InvalidationStatus } from "./port";
 
 /** Same value on every attempt of one mutating request; the server replays the first outcome. */
 export const IDEMPOTENCY_KEY_HEADER = "idempotency-key";
@@ -118,15 +113,16 @@ export const invalidationStatusSchema: z.ZodType<InvalidationStatus> = z.object(
   pending: z.array(z.string()),
 });
 
-export const healthSchema: z.ZodType<ServingHealth> = z.object({
-  status: z.literal("ok"),
-  capabilities: z.object({
-    trafficSplit: z.boolean(),
-    stickiness: z.boolean(),
-    manifestRestore: z.boolean(),
-    consumerInvalidation: z.boolean(),
-  }),
+/** What a Serving Control API plane says it supports (`GET /v1/health`), in the wire's names. */
+export const wireCapabilitiesSchema = z.object({
+  trafficSplit: z.boolean(),
+  stickiness: z.boolean(),
+  manifestRestore: z.boolean(),
+  consumerInvalidation: z.boolean(),
 });
+export type WireCapabilities = z.infer<typeof wireCapabilitiesSchema>;
+
+export const healthSchema = z.object({ status: z.literal("ok"), capabilities: wireCapabilitiesSchema });
 
 export const errorBodySchema = z.object({
   error: z.string(),

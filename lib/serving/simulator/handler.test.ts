@@ -1,7 +1,7 @@
 // The simulator's request handling without a socket: semantics that are awkward to pin down
 // over HTTP because they depend on the clock or on exact request shapes.
 import { describe, expect, it } from "vitest";
-import type { DeploymentStatus, InvalidationReceipt, InvalidationStatus } from "../adapter";
+import type { DeploymentStatus, InvalidationReceipt, InvalidationStatus } from "../port";
 import { signRequest } from "../signature";
 import { handleRequest, type SimOutcome } from "./handler";
 import { createInitialState, restoreSnapshot, serializeSnapshot, type SimulatorState } from "./state";

@@ -10,8 +10,8 @@ import {
   pinRequestSchema,
   trafficRequestSchema,
   versionSchema,
+  type WireCapabilities,
 } from "../contract";
-import type { ServingCapabilities } from "../adapter";
 import { verifySignature } from "../signature";
 import {
   createInitialState,
@@ -121,7 +121,7 @@ function withDeployment(
   return run(deployment);
 }
 
-const CAPABILITIES: ServingCapabilities = {
+const CAPABILITIES: WireCapabilities = {
   trafficSplit: true,
   stickiness: true,
   manifestRestore: true,

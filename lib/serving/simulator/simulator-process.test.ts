@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ServingError } from "../adapter";
-import { createHttpServingAdapter, type HttpServingAdapterOptions } from "../http-adapter";
+import { ServingError } from "../port";
+import { createHttpServingAdapter, type HttpServingAdapterOptions } from "../backends/http/adapter";
 import { signRequest } from "../signature";
 import type { MetricPoint } from "./metrics";
 
@@ -173,7 +173,7 @@ describe("serving simulator process, through the HTTP adapter", () => {
     expect(sim.url.endsWith(":0")).toBe(false);
     expect(await adapter().checkHealth()).toEqual({
       status: "ok",
-      capabilities: { trafficSplit: true, stickiness: true, manifestRestore: true, consumerInvalidation: true },
+      capabilities: { ramp: true, instantFlip: true, stickiness: true, manifestRestore: true, consumerInvalidation: true },
     });
   });
 

@@ -9,7 +9,7 @@ import type {
   Stickiness,
   TrafficWeight,
   VersionedManifest,
-} from "../adapter";
+} from "../port";
 import { stateManifestSchema, stickinessSchema } from "../contract";
 
 export const DEFAULT_CONSUMERS: readonly string[] = ["triage-agent", "reply-drafter", "escalation-agent"];

@@ -6,13 +6,7 @@
 // Deliberately not `server-only`: the rollback worker runs it outside a React server bundle.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import {
-  ServingError,
-  type DeploymentStatus,
-  type ServingAdapter,
-  type ServingCapabilities,
-  type ServingErrorKind,
-} from "./adapter";
+import { ALL_CAPABILITIES, servingCapabilitiesSchema, type ServingCapabilities } from "../../capabilities";
 import {
   deploymentStatusSchema,
   errorBodySchema,
@@ -21,8 +15,10 @@ import {
   invalidationReceiptSchema,
   invalidationStatusSchema,
   type ErrorBody,
-} from "./contract";
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signRequest } from "./signature";
+  type WireCapabilities,
+} from "../../contract";
+import { ServingError, type DeploymentStatus, type ServingAdapter, type ServingErrorKind, type ServingHealth } from "../../port";
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signRequest } from "../../signature";
 
 const optionsSchema = z.object({
   baseUrl: z.url({ protocol: /^https?$/ }),
@@ -36,15 +32,7 @@ const optionsSchema = z.object({
   /** Cap on one call's total time, attempts and waits included. */
   maxTotalMs: z.number().int().positive().default(30_000),
   /** What this serving plane supports; defaults to everything the API describes. */
-  capabilities: z
-    .object({
-      trafficSplit: z.boolean(),
-      stickiness: z.boolean(),
-      manifestRestore: z.boolean(),
-      consumerInvalidation: z.boolean(),
-    })
-    .partial()
-    .optional(),
+  capabilities: servingCapabilitiesSchema.partial().optional(),
 });
 
 export type HttpServingAdapterOptions = z.input<typeof optionsSchema> & {
@@ -101,17 +89,22 @@ function errorFromThrown(thrown: unknown, label: string, attempts: number): Serv
   });
 }
 
+/** The wire's capability names in the port's terms: a plane that sets weights can set 100 %. */
+function fromWire(wire: WireCapabilities): ServingCapabilities {
+  return {
+    ramp: wire.trafficSplit,
+    instantFlip: true,
+    stickiness: wire.stickiness,
+    consumerInvalidation: wire.consumerInvalidation,
+    manifestRestore: wire.manifestRestore,
+  };
+}
+
 export function createHttpServingAdapter(options: HttpServingAdapterOptions): ServingAdapter {
   const config = optionsSchema.parse(options);
   const fetchImpl = options.fetchImpl ?? fetch;
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
-  const capabilities: ServingCapabilities = {
-    trafficSplit: true,
-    stickiness: true,
-    manifestRestore: true,
-    consumerInvalidation: true,
-    ...config.capabilities,
-  };
+  const capabilities: ServingCapabilities = { ...ALL_CAPABILITIES, ...config.capabilities };
 
   async function attemptOnce<T>(
     method: Method,
@@ -214,7 +207,10 @@ export function createHttpServingAdapter(options: HttpServingAdapterOptions): Se
 
   return {
     capabilities,
-    checkHealth: () => call("GET", "/v1/health", undefined, healthSchema),
+    checkHealth: async (): Promise<ServingHealth> => {
+      const health = await call("GET", "/v1/health", undefined, healthSchema);
+      return { status: health.status, capabilities: fromWire(health.capabilities) };
+    },
     getStatus: (deployment): Promise<DeploymentStatus> =>
       call("GET", deploymentPath(deployment), undefined, deploymentStatusSchema),
     pinVersion: (deployment, input) =>

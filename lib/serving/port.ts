@@ -1,6 +1,7 @@
-// The seam between Reversegate and a serving plane. Everything the rollback machinery needs from
-// serving goes through `ServingAdapter`; this module is types and typed errors only, so any
-// implementation (HTTP, in-memory, a vendor SDK) can stand behind it.
+// The serving port: the seam between Reversegate and a serving plane. Everything the rollback
+// machinery needs from serving goes through `ServingAdapter`; this module is types and typed
+// errors only, so any backend (lib/serving/backends/<kind>/) can stand behind it.
+import type { ServingCapabilities } from "./capabilities";
 
 export type Stickiness = "none" | "session";
 
@@ -79,19 +80,13 @@ export interface InvalidationStatus {
   pending: string[];
 }
 
-export interface ServingCapabilities {
-  trafficSplit: boolean;
-  stickiness: boolean;
-  manifestRestore: boolean;
-  consumerInvalidation: boolean;
-}
-
 export interface ServingHealth {
   status: "ok";
   capabilities: ServingCapabilities;
 }
 
 export interface ServingAdapter {
+  /** What this backend can do, as it declared it; steps needing a missing one are skipped. */
   readonly capabilities: ServingCapabilities;
   checkHealth(): Promise<ServingHealth>;
   getStatus(deployment: string): Promise<DeploymentStatus>;
@@ -112,7 +107,9 @@ export type ServingErrorKind =
   | "rejected"
   | "not_found"
   | "unauthorized"
-  | "server_error";
+  | "server_error"
+  /** The backend's configuration cannot work (e.g. its secret's environment variable is unset). */
+  | "misconfigured";
 
 /** Whether a failure of this kind can go away by sending the same request again. */
 export function isRetryableKind(kind: ServingErrorKind): boolean {
@@ -150,4 +147,51 @@ export class ServingError extends Error {
     this.currentRevision = options.currentRevision;
     this.attempts = options.attempts ?? 1;
   }
+}
+
+function rootCause(error: unknown): string | null {
+  let current: unknown = error;
+  let message: string | null = null;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    message = current.message;
+    current = current.cause;
+  }
+  return message;
+}
+
+const attemptsText = (attempts: number) => `after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
+
+/** One line an operator can act on, e.g. `serving API unreachable after 4 attempts (connect ECONNREFUSED …)`. */
+export function describeServingFailure(error: unknown): string {
+  if (!(error instanceof ServingError)) return error instanceof Error ? error.message : String(error);
+  switch (error.kind) {
+    case "unreachable":
+      return `serving API unreachable ${attemptsText(error.attempts)} (${rootCause(error.cause) ?? error.message})`;
+    case "timeout":
+      return `serving API did not answer in time ${attemptsText(error.attempts)} (${error.message})`;
+    case "server_error":
+      return `serving API failed ${attemptsText(error.attempts)} (${error.message})`;
+    case "misconfigured":
+      return `serving backend misconfigured (${error.message})`;
+    default:
+      return `serving API refused the request (${error.message})`;
+  }
+}
+
+/**
+ * An adapter for a backend whose configuration cannot work: every call fails with `reason`, so a
+ * rollback fails at preflight naming the problem instead of the worker crashing on it.
+ */
+export function misconfiguredAdapter(capabilities: ServingCapabilities, reason: string): ServingAdapter {
+  const refuse = () => Promise.reject(new ServingError("misconfigured", reason));
+  return {
+    capabilities,
+    checkHealth: refuse,
+    getStatus: refuse,
+    pinVersion: refuse,
+    setTraffic: refuse,
+    restoreManifest: refuse,
+    invalidateConsumers: refuse,
+    getInvalidation: refuse,
+  };
 }

@@ -1,8 +1,8 @@
-// The adapter against the real simulator is covered in simulator/simulator-process.test.ts;
+// The adapter against the real simulator is covered in lib/serving/simulator/simulator-process.test.ts;
 // these are its pure parts.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, createHttpServingAdapter } from "./http-adapter";
+import { backoffDelayMs, createHttpServingAdapter } from "./adapter";
 
 describe("backoffDelayMs", () => {
   it("stays within [0, min(max, base·2^(retry−1)))", () => {
@@ -40,7 +40,8 @@ describe("createHttpServingAdapter", () => {
   it("declares every capability unless told otherwise", () => {
     const base = { baseUrl: "http://127.0.0.1:4010", secret: "s", timeoutMs: 1_000, retries: 2 };
     expect(createHttpServingAdapter(base).capabilities).toEqual({
-      trafficSplit: true,
+      ramp: true,
+      instantFlip: true,
       stickiness: true,
       manifestRestore: true,
       consumerInvalidation: true,

@@ -1,0 +1,5 @@
+import { createServingRegistry } from "../registry";
+import { httpBackend } from "./http";
+
+/** Every serving backend a deployment may use: a new one is its folder plus one line here. */
+export const servingBackends = createServingRegistry([httpBackend]);
