@@ -18,18 +18,17 @@ async function main() {
   const { approveRollback } = await import("@/lib/rollbacks/decide-rollback");
   const { requestRollback } = await import("@/lib/rollbacks/request-rollback");
   const { startRollbackWorker } = await import("@/lib/rollbacks/rollback-queue");
-  const { servingAdapterFor } = await import("@/lib/rollbacks/serving");
   const { startSimulatorProcess } = await import("@/lib/rollbacks/simulator-process");
 
   const sim = await startSimulatorProcess();
   const worker = await startRollbackWorker({ concurrency: 1, log: () => {} });
-  const serving = servingAdapterFor(sim.url, { retries: 0 });
+  const serving = sim.serving;
   const operator = await makeUser("OPERATOR");
   const approver = await makeUser("APPROVER");
   const samples: number[] = [];
   try {
     for (let run = 0; run < RUNS; run++) {
-      const { deployment } = await makeDeployment({ versions: ["v13", "v14"], servingBaseUrl: sim.url });
+      const { deployment } = await makeDeployment({ versions: ["v13", "v14"], serving: { kind: "http", baseUrl: sim.url } });
       await serving.pinVersion(deployment.slug, { version: "v14" });
       const { id } = await requestRollback(
         { actor: operator.actor, requestId: newRequestId() },

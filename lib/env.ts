@@ -47,6 +47,17 @@ export function env(): ServerEnv {
   return cached;
 }
 
+/**
+ * The value of the environment variable `name`, for plug-in configurations that reference a
+ * secret by name (e.g. `secretEnv: "SERVING_SECRET"`) rather than storing it. SERVING_SECRET
+ * keeps its demo default; any other variable that is unset or empty answers undefined.
+ */
+export function secretFromEnv(name: string): string | undefined {
+  if (name === "SERVING_SECRET") return env().SERVING_SECRET;
+  const value = process.env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
 export function oidcEnabled(): boolean {
   return Boolean(env().OIDC_ISSUER);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { registerModelVersionInput } from "@/lib/registry/schemas";
+import { servingBackends } from "@/lib/serving/backends";
 import { buildOpenApiDocument } from "./openapi";
 
 type Operation = {
@@ -78,5 +79,11 @@ describe("buildOpenApiDocument", () => {
     }
     const series = buildOpenApiDocument().paths["/api/v1/deployments/{deployment}/series"]!.get as Operation;
     expect(series.parameters!.filter((p) => p.in === "query").map((p) => p.name)).toEqual(["metric", "from", "to", "maxPoints"]);
+  });
+
+  it("offers every registered serving backend kind as a deployment's serving input", () => {
+    const create = buildOpenApiDocument().paths["/api/v1/deployments"]!.post as Operation;
+    const body = create.requestBody!.content["application/json"]!.schema as { properties: { serving: { oneOf: { properties: { kind: { const: string } } }[] } } };
+    expect(body.properties.serving.oneOf.map((member) => member.properties.kind.const)).toEqual([...servingBackends.kinds]);
   });
 });

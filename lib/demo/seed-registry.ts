@@ -4,6 +4,9 @@ import type { Prisma } from "@prisma/client";
 import { db } from "@/lib/db";
 import type { StateManifest } from "@/lib/registry/version-ref";
 
+/** The demo's deployments are served by the simulator (`npm start` points them at its port). */
+const DEMO_SERVING = { servingKind: "http", servingConfig: { baseUrl: "http://127.0.0.1:4010", secretEnv: "SERVING_SECRET" } } as const;
+
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -120,7 +123,7 @@ async function seedPromotedModel(
     data: {
       slug: spec.slug,
       modelId: model.id,
-      servingBaseUrl: "http://127.0.0.1:4010",
+      ...DEMO_SERVING,
       liveVersionId: ids[last]!,
       priorVersionId: ids[last - 1] ?? null,
       traffic: [{ version: spec.versions[last]!.version, percent: 100 }],

@@ -1,6 +1,8 @@
 import "server-only";
+import type { Prisma } from "@prisma/client";
 import { conflict, notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
+import { servingBackends } from "@/lib/serving/backends";
 import { getDeployment } from "./get-deployment";
 import type { CreateDeploymentInput, DeploymentDetailView } from "./schemas";
 
@@ -9,6 +11,7 @@ export async function createDeployment(ctx: MutationContext, input: CreateDeploy
   return runMutation(ctx, "ADMIN", async ({ tx, audit }) => {
     const model = await tx.model.findUnique({ where: { slug: input.model } });
     if (!model) throw notFound(`model ${input.model} (register a version first)`);
+    const serving = servingBackends.toStored(input.serving);
     // ON CONFLICT DO NOTHING, so a concurrent create of the same slug is a clean 409.
     const created = await tx.deployment.createMany({
       data: [
@@ -16,8 +19,8 @@ export async function createDeployment(ctx: MutationContext, input: CreateDeploy
           slug: input.slug,
           modelId: model.id,
           environment: input.environment ?? "production",
-          servingKind: "HTTP",
-          servingBaseUrl: input.serving.baseUrl,
+          servingKind: serving.kind,
+          servingConfig: serving.config as Prisma.InputJsonObject,
         },
       ],
       skipDuplicates: true,
@@ -30,7 +33,7 @@ export async function createDeployment(ctx: MutationContext, input: CreateDeploy
       action: "deployment.create",
       targetType: "Deployment",
       targetId: input.slug,
-      after: { model: input.model, environment: deployment.environment, serving: input.serving, consumers },
+      after: { model: input.model, environment: deployment.environment, serving, consumers },
     });
     return getDeployment(input.slug, tx);
   });

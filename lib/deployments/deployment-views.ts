@@ -2,6 +2,7 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import type { Db, Tx } from "@/lib/db";
 import { diffManifests, type StateManifest } from "@/lib/registry/version-ref";
+import { describeServing } from "@/lib/serving/for-deployment";
 import { deploymentHealth } from "./health";
 import { trafficSplit, type DeploymentDetailView, type DeploymentView } from "./schemas";
 
@@ -63,7 +64,7 @@ export function toDeploymentView(
     priorVersion,
     liveSince: live?.since.toISOString() ?? null,
     traffic: traffic.success ? traffic.data : [],
-    serving: { kind: "http", baseUrl: row.servingBaseUrl },
+    serving: describeServing(row),
     consumers: row.consumers,
     lastPromotion: promotion
       ? { version: name(promotion.versionId), replacedVersion: nameOrNull(promotion.replacedVersionId), at: promotion.promotedAt.toISOString(), actor: promotion.actor }

@@ -72,7 +72,13 @@ describe("POST /api/v1/deployments", () => {
       liveVersion: null,
       priorVersion: null,
       traffic: [],
-      serving: { kind: "http", baseUrl: "http://127.0.0.1:4010" },
+      serving: {
+        kind: "http",
+        target: "http://127.0.0.1:4010",
+        config: { baseUrl: "http://127.0.0.1:4010", secretEnv: "SERVING_SECRET" },
+        capabilities: { ramp: true, instantFlip: true, stickiness: true, consumerInvalidation: true, manifestRestore: true },
+        problem: null,
+      },
       consumers: [{ name: "reply-drafter" }, { name: "triage-agent" }],
       health: { label: "nothing live" },
     });
@@ -94,14 +100,19 @@ describe("POST /api/v1/deployments", () => {
     expect((await again.json()).message).toBe(`deployment ${slug} already exists`);
   });
 
-  it("names a bad serving kind, base URL and duplicate consumers", async () => {
+  it("names a bad serving kind, base URL, stored secret and duplicate consumers", async () => {
     const { token } = await makeToken("ADMIN");
-    const response = await createDeployment(
-      apiRequest("/api/v1/deployments", { token, body: { slug: "x-dep", model: "x-model", serving: { kind: "grpc", baseUrl: "ftp://x" }, consumers: ["a", "a"] } }),
-      params({}),
-    );
-    expect(response.status).toBe(400);
-    expect((await response.json()).issues.map((i: { path: string }) => i.path).sort()).toEqual(["consumers", "serving.baseUrl", "serving.kind"]);
+    const refused = async (serving: unknown, consumers?: string[]) => {
+      const response = await createDeployment(apiRequest("/api/v1/deployments", { token, body: { slug: "x-dep", model: "x-model", serving, consumers } }), params({}));
+      expect(response.status).toBe(400);
+      return (await response.json()) as { message: string; issues: { path: string }[] };
+    };
+    const wrongKind = await refused({ kind: "grpc", baseUrl: "ftp://x" }, ["a", "a"]);
+    expect(wrongKind.issues.map((i) => i.path).sort()).toEqual(["consumers", "serving.kind"]);
+    expect(wrongKind.message).toContain('serving.kind: kind must be one of "http"');
+    expect((await refused({ kind: "http", baseUrl: "ftp://x" })).issues.map((i) => i.path)).toEqual(["serving.baseUrl"]);
+    // A secret is named by its environment variable; the value itself is never accepted.
+    expect((await refused({ kind: "http", baseUrl: "http://x", secret: "plaintext" })).issues.map((i) => i.path)).toEqual(["serving"]);
   });
 
   it("answers 403 to an operator", async () => {

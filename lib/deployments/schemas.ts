@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { timestamp, versionStatus } from "@/lib/registry/schemas";
 import { deploymentSlug, modelSlug, offlineScores, pinnedVersionId, stateManifest } from "@/lib/registry/version-ref";
+import { servingBackends } from "@/lib/serving/backends";
+import { servingView } from "@/lib/serving/for-deployment";
 
 // The deployments' public contract: request bodies the handlers validate with, and the views
 // they answer with. The OpenAPI document is generated from these same schemas.
@@ -15,10 +17,8 @@ export const createDeploymentInput = z.strictObject({
   slug: deploymentSlug,
   model: modelSlug,
   environment: z.string().regex(/^[a-z0-9-]{1,40}$/, { error: "use lowercase letters, digits and hyphens" }).optional(),
-  serving: z.strictObject({
-    kind: z.literal("http", { error: 'only "http" serving backends are supported' }),
-    baseUrl: z.url({ protocol: /^https?$/, error: "expected an http(s) URL such as http://127.0.0.1:4010" }),
-  }),
+  /** `{kind, ...config}` for one of the registered serving backends (lib/serving/backends/). */
+  serving: servingBackends.inputSchema,
   consumers: z
     .array(consumerName)
     .max(100, { error: "at most 100 consumers" })
@@ -71,7 +71,7 @@ export const deploymentView = z.object({
   priorVersion: z.string().nullable(),
   liveSince: timestamp.nullable(),
   traffic: trafficSplit,
-  serving: z.object({ kind: z.literal("http"), baseUrl: z.string() }),
+  serving: servingView,
   consumers: z.array(z.object({ name: z.string(), blocking: z.boolean() })),
   lastPromotion: z.object({ version: z.string(), replacedVersion: z.string().nullable(), at: timestamp, actor: z.string() }).nullable(),
   lastRollback: z

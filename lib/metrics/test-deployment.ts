@@ -15,7 +15,7 @@ export async function makeMetricsDeployment(options: { promotedAt?: Date } = {})
     });
   const [v1, v2, v3] = [await version("v1"), await version("v2"), await version("v3")];
   const deployment = await db().deployment.create({
-    data: { slug, modelId: model.id, servingBaseUrl: "http://127.0.0.1:9", liveVersionId: v2.id, priorVersionId: v1.id },
+    data: { slug, modelId: model.id, servingKind: "http", servingConfig: { baseUrl: "http://127.0.0.1:9" }, liveVersionId: v2.id, priorVersionId: v1.id },
   });
   await db().deploymentVersion.createMany({
     data: [

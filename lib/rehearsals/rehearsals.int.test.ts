@@ -6,7 +6,6 @@ import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
 import { newRequestId } from "@/lib/mutation";
 import { startRollbackWorker } from "@/lib/rollbacks/rollback-queue";
-import { servingAdapterFor } from "@/lib/rollbacks/serving";
 import { startSimulatorProcess, type SimulatorProcess } from "@/lib/rollbacks/simulator-process";
 import { makeDeployment, makeDetection, makePolicy, makeToken, makeUser } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
@@ -31,8 +30,8 @@ afterAll(async () => {
 const operatorCtx = async () => ({ actor: (await makeUser("OPERATOR")).actor, requestId: newRequestId() });
 
 async function liveOnSimulator() {
-  const made = await makeDeployment({ versions: ["v13", "v14"], servingBaseUrl: sim.url });
-  await servingAdapterFor(sim.url).pinVersion(made.deployment.slug, { version: "v14" });
+  const made = await makeDeployment({ versions: ["v13", "v14"], serving: { kind: "http", baseUrl: sim.url } });
+  await sim.serving.pinVersion(made.deployment.slug, { version: "v14" });
   return made;
 }
 
@@ -62,7 +61,7 @@ describe("a rehearsal against the serving simulator", () => {
     expect(body.backLegMs).toEqual(expect.any(Number));
     expect(body.forwardLegMs).toEqual(expect.any(Number));
     // Forward again: the live version serves all traffic, as before the rehearsal.
-    expect(await servingAdapterFor(sim.url).getStatus(deployment.slug)).toMatchObject({ pinnedVersion: "v14", traffic: [{ version: "v14", percent: 100 }] });
+    expect(await sim.serving.getStatus(deployment.slug)).toMatchObject({ pinnedVersion: "v14", traffic: [{ version: "v14", percent: 100 }] });
     const [overview] = (await listRehearsalOverview()).filter((o) => o.deployment === deployment.slug);
     expect(overview?.readiness).toMatchObject({ tone: "ok", label: "ready" });
   });
@@ -115,7 +114,7 @@ describe("refusing to rehearse", () => {
   });
 
   it("leaves nothing half-made when the reverse gate refuses the operation (no prior version)", async () => {
-    const { deployment } = await makeDeployment({ versions: ["v1"], live: "v1", prior: null, servingBaseUrl: sim.url });
+    const { deployment } = await makeDeployment({ versions: ["v1"], live: "v1", prior: null, serving: { kind: "http", baseUrl: sim.url } });
     const result = await startRehearsal(await operatorCtx(), { deploymentSlug: deployment.slug, trigger: "MANUAL" });
     expect(result).toMatchObject({ status: "REFUSED", reason: expect.stringContaining("no prior pinned version") });
     expect(await db().rehearsal.count({ where: { deploymentId: deployment.id, status: "RUNNING" } })).toBe(0);

@@ -6,9 +6,9 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
+import { servingAdapterFor } from "@/lib/serving/for-deployment";
 import { describeServingFailure, ServingError } from "@/lib/serving/port";
 import { runStep, StepFailure, type ExecutionContext, type StepDetail } from "./rollback-steps";
-import { servingAdapterFor } from "./serving";
 
 // Rolling forward uses the rollback's own machinery: the same steps, run as a "forward" leg whose
 // target is the promoted version. The serving plane moves first; the promotion is recorded only
@@ -46,7 +46,7 @@ export async function applyPromotionOnServing(ctx: MutationContext, deploymentSl
     return { target: found, current: versions.find((v) => v.version === stored.snapshot.live) ?? found };
   });
 
-  const serving = servingAdapterFor(deployment.servingBaseUrl);
+  const serving = servingAdapterFor(deployment);
   try {
     await serving.getStatus(deploymentSlug);
   } catch (error) {

@@ -7,8 +7,9 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { newRequestId, runMutation } from "@/lib/mutation";
 import { ServingError } from "@/lib/serving/port";
+import type { Prisma } from "@prisma/client";
+import { servingAdapterFor } from "@/lib/serving/for-deployment";
 import { toServingManifest } from "@/lib/serving/manifest";
-import { servingAdapterFor } from "./serving";
 
 // `npm start`'s demo serving plane: the simulator as a child process, fed a metrics token, with
 // every demo deployment pointed at it and pinned to the version the database shows live.
@@ -25,18 +26,27 @@ async function freshMetricsToken(): Promise<string> {
   });
 }
 
+/** The base URL of a deployment served over the Serving Control API, or null for other kinds. */
+function httpBaseUrl(d: { servingKind: string; servingConfig: Prisma.JsonValue }): string | null {
+  const config = d.servingConfig as { baseUrl?: unknown } | null;
+  return d.servingKind === "http" && typeof config?.baseUrl === "string" ? config.baseUrl : null;
+}
+
 /** Demo deployments on a local serving URL follow the simulator to whichever port it runs on. */
 async function pointDeploymentsAt(simUrl: string): Promise<void> {
-  const deployments = await db().deployment.findMany({ select: { id: true, slug: true, servingBaseUrl: true } });
+  const deployments = await db().deployment.findMany({ where: { servingKind: "http" }, select: { id: true, slug: true, servingKind: true, servingConfig: true } });
   const moved = deployments.filter((d) => {
-    const url = new URL(d.servingBaseUrl);
+    const baseUrl = httpBaseUrl(d);
+    if (baseUrl === null || !URL.canParse(baseUrl)) return false;
+    const url = new URL(baseUrl);
     return LOCAL_HOSTS.has(url.hostname) && url.origin !== new URL(simUrl).origin;
   });
   if (moved.length === 0) return;
   await runMutation({ actor: SYSTEM_ACTOR, requestId: newRequestId() }, "ADMIN", async ({ tx, audit }) => {
     for (const d of moved) {
-      await tx.deployment.update({ where: { id: d.id }, data: { servingBaseUrl: simUrl } });
-      await audit({ action: "deployment.serving_rebound", targetType: "deployment", targetId: d.slug, before: { servingBaseUrl: d.servingBaseUrl }, after: { servingBaseUrl: simUrl } });
+      const config = { ...(d.servingConfig as Prisma.JsonObject), baseUrl: simUrl };
+      await tx.deployment.update({ where: { id: d.id }, data: { servingConfig: config } });
+      await audit({ action: "deployment.serving_rebound", targetType: "deployment", targetId: d.slug, before: { baseUrl: httpBaseUrl(d) }, after: { baseUrl: simUrl } });
     }
   });
 }
@@ -47,12 +57,12 @@ async function pointDeploymentsAt(simUrl: string): Promise<void> {
  */
 export async function syncServingWithDatabase(simUrl: string, log: (line: string) => void): Promise<void> {
   const deployments = await db().deployment.findMany({
-    where: { servingBaseUrl: simUrl, liveVersionId: { not: null } },
+    where: { servingKind: "http", servingConfig: { path: ["baseUrl"], equals: simUrl }, liveVersionId: { not: null } },
     include: { versions: { include: { version: { select: { id: true, version: true, manifest: true } } } } },
   });
-  const serving = servingAdapterFor(simUrl);
   for (const d of deployments) {
     if (d.state === "ROLLING_BACK") continue;
+    const serving = servingAdapterFor(d);
     const live = d.versions.find((v) => v.versionId === d.liveVersionId)?.version;
     if (!live) continue;
     let status = await serving.getStatus(d.slug).catch((error: unknown) => {

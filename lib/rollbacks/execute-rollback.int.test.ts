@@ -8,7 +8,6 @@ import { stopBoss } from "@/lib/jobs/boss";
 import { newRequestId } from "@/lib/mutation";
 import { makeDeployment, makeDetection, makePolicy, makeToken, makeUser } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
-import { servingAdapterFor } from "./serving";
 import { approveRollback, retryRollback } from "./decide-rollback";
 import { requestRollback } from "./request-rollback";
 import { startRollbackWorker } from "./rollback-queue";
@@ -42,9 +41,9 @@ const finished = (id: string) =>
  * (ramp 10 → 100 with a 1 s dwell) and a detection against v14.
  */
 async function incident(options: { servingBaseUrl?: string; blockOnUnacknowledged?: boolean; dwellSeconds?: number; pinOnSimulator?: boolean } = {}) {
-  const made = await makeDeployment({ versions: ["v12", "v13", "v14"], servingBaseUrl: options.servingBaseUrl ?? sim.url });
+  const made = await makeDeployment({ versions: ["v12", "v13", "v14"], serving: { kind: "http", baseUrl: options.servingBaseUrl ?? sim.url } });
   const { deployment, versions } = made;
-  if (options.pinOnSimulator !== false) await servingAdapterFor(sim.url).pinVersion(deployment.slug, { version: "v14" });
+  if (options.pinOnSimulator !== false) await sim.serving.pinVersion(deployment.slug, { version: "v14" });
   const policy = await makePolicy(deployment.id, {
     floorValue: 0.88,
     evaluationIntervalSeconds: 30,
@@ -94,7 +93,7 @@ describe("executing a rollback on the serving simulator", () => {
     const op = await finished(id);
     expect(op).toMatchObject({ status: "COMPLETED", failureReason: null });
 
-    const serving = await servingAdapterFor(sim.url).getStatus(scene.deployment.slug);
+    const serving = await sim.serving.getStatus(scene.deployment.slug);
     expect(serving).toMatchObject({ pinnedVersion: "v13", traffic: [{ version: "v13", percent: 100 }] });
     expect(serving.manifest).toMatchObject({ version: "v13", promptTemplate: "prompt@v13" });
     const traffic = await sim.requests(`/v1/deployments/${scene.deployment.slug}/traffic`);
@@ -136,7 +135,7 @@ describe("executing a rollback on the serving simulator", () => {
     const view = await getRollback(id);
     expect(view.steps.filter((s) => s.name === "shift_traffic").map((s) => s.percent)).toEqual([100]);
     expect(await sim.requests(`/v1/deployments/${scene.deployment.slug}/traffic`)).toHaveLength(1);
-    expect((await servingAdapterFor(sim.url).getStatus(scene.deployment.slug)).traffic).toEqual([{ version: "v13", percent: 100 }]);
+    expect((await sim.serving.getStatus(scene.deployment.slug)).traffic).toEqual([{ version: "v13", percent: 100 }]);
     expect((await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } })).liveVersionId).toBe(scene.id("v13"));
   });
 
@@ -154,7 +153,7 @@ describe("executing a rollback on the serving simulator", () => {
     const requests = await sim.requests();
     const mine = requests.filter((r) => r.path.startsWith(`/v1/deployments/${scene.deployment.slug}`));
     expect(mine.slice(0, 3).map((r) => r.status)).toEqual([503, 503, 200]);
-    expect((await servingAdapterFor(sim.url).getStatus(scene.deployment.slug)).pinnedVersion).toBe("v13");
+    expect((await sim.serving.getStatus(scene.deployment.slug)).pinnedVersion).toBe("v13");
   });
 
   it("fails with the cause when the serving API is down, leaving v14 live in the database", async () => {
@@ -257,7 +256,7 @@ describe("a worker stopped mid-ramp", () => {
 
 describe("rolling forward with apply: true", () => {
   async function withCandidate(servingBaseUrl: string) {
-    const made = await makeDeployment({ versions: ["v13", "v14"], servingBaseUrl });
+    const made = await makeDeployment({ versions: ["v13", "v14"], serving: { kind: "http", baseUrl: servingBaseUrl } });
     const v15 = await db().modelVersion.create({
       data: {
         modelId: made.model.id,
@@ -276,11 +275,11 @@ describe("rolling forward with apply: true", () => {
 
   it("pins the promoted version on the serving plane, then records the promotion as applied", async () => {
     const scene = await withCandidate(sim.url);
-    await servingAdapterFor(sim.url).pinVersion(scene.deployment.slug, { version: "v14" });
+    await sim.serving.pinVersion(scene.deployment.slug, { version: "v14" });
     const response = await scene.promote({ version: "v15", apply: true });
     expect(response.status).toBe(201);
     expect((await response.json()).promotion).toMatchObject({ version: "v15", applied: true });
-    const serving = await servingAdapterFor(sim.url).getStatus(scene.deployment.slug);
+    const serving = await sim.serving.getStatus(scene.deployment.slug);
     expect(serving).toMatchObject({ pinnedVersion: "v15", traffic: [{ version: "v15", percent: 100 }] });
     expect(serving.manifest).toMatchObject({ version: "v15", promptTemplate: "prompt@v15", extras: { sharedContextEpoch: "epoch-7" } });
     expect(await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } })).toMatchObject({ liveVersionId: scene.v15.id });
@@ -289,7 +288,7 @@ describe("rolling forward with apply: true", () => {
 
   it("records nothing when the serving plane cannot take the version", async () => {
     const scene = await withCandidate(sim.url);
-    await servingAdapterFor(sim.url).pinVersion(scene.deployment.slug, { version: "v14" });
+    await sim.serving.pinVersion(scene.deployment.slug, { version: "v14" });
     await sim.control("PUT", "/sim/faults", { deployment: scene.deployment.slug, refuseVersions: ["v15"] });
     try {
       const response = await scene.promote({ version: "v15", apply: true });

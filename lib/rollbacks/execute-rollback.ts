@@ -9,6 +9,7 @@ import { env } from "@/lib/env";
 import { newRequestId, runMutation, type MutationContext } from "@/lib/mutation";
 import { openPostmortemDraft } from "@/lib/postmortems/open-postmortem-draft";
 import { recordRehearsalOutcome } from "@/lib/rehearsals/record-rehearsal-outcome";
+import { servingAdapterFor } from "@/lib/serving/for-deployment";
 import type { ServingAdapter, TrafficWeight } from "@/lib/serving/port";
 import { announceRollback } from "./announce-rollback";
 import {
@@ -20,7 +21,6 @@ import {
   type ExecutionContext,
   type StepDetail,
 } from "./rollback-steps";
-import { servingAdapterFor } from "./serving";
 
 export type ExecuteRollbackOptions = {
   /** Aborted when the worker stops: the operation stays EXECUTING and the next start resumes it. */
@@ -62,7 +62,7 @@ async function loadContext(operationId: string, options: ExecuteRollbackOptions,
   const op = await db().rollbackOperation.findUnique({
     where: { id: operationId },
     include: {
-      deployment: { select: { slug: true, servingBaseUrl: true, consumers: { select: { name: true, blocking: true } } } },
+      deployment: { select: { slug: true, servingKind: true, servingConfig: true, consumers: { select: { name: true, blocking: true } } } },
       detection: { select: { policy: { select: { blockOnUnacknowledged: true } } } },
       approvedBy: { select: { email: true } },
     },
@@ -88,8 +88,8 @@ async function loadContext(operationId: string, options: ExecuteRollbackOptions,
     blockOnUnacknowledged: policy?.blockOnUnacknowledged ?? false,
     blockingConsumers: new Set(op.deployment.consumers.filter((c) => c.blocking).map((c) => c.name)),
     consumerAckTimeoutMs: options.consumerAckTimeoutMs ?? env().ROLLBACK_CONSUMER_ACK_TIMEOUT_MS,
-    serving: options.serving ?? servingAdapterFor(op.deployment.servingBaseUrl),
-    probe: options.serving ?? servingAdapterFor(op.deployment.servingBaseUrl, { retries: 0 }),
+    serving: options.serving ?? servingAdapterFor(op.deployment),
+    probe: options.serving ?? servingAdapterFor(op.deployment, { retries: 0 }),
     signal,
   };
 }

@@ -2,6 +2,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createHttpServingAdapter } from "@/lib/serving/backends/http/adapter";
+import type { ServingAdapter } from "@/lib/serving/port";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -9,12 +11,17 @@ export type SimulatorRequest = { seq: number; method: string; path: string; stat
 
 export type SimulatorProcess = {
   url: string;
+  /** The simulator through the HTTP backend's adapter, signed with its secret: what a test reads and arranges. */
+  serving: ServingAdapter;
   /** A `/sim/…` control call; throws unless it answers 200. */
   control: (method: string, path: string, body?: unknown) => Promise<unknown>;
   /** Control requests the simulator received, optionally only those to `path`. */
   requests: (path?: string) => Promise<SimulatorRequest[]>;
   stop: () => Promise<void>;
 };
+
+/** The simulator's and the app's shared default (SERVING_SIM_SECRET, SERVING_SECRET). */
+const DEFAULT_SECRET = "reversegate-demo-serving-secret";
 
 export async function startSimulatorProcess(env: Record<string, string> = {}): Promise<SimulatorProcess> {
   const child = spawn(process.execPath, [join(ROOT, "node_modules/.bin/tsx"), join(ROOT, "lib/serving/simulator/main.ts")], {
@@ -54,6 +61,7 @@ export async function startSimulatorProcess(env: Record<string, string> = {}): P
   };
   return {
     url,
+    serving: createHttpServingAdapter({ baseUrl: url, secret: env.SERVING_SIM_SECRET ?? DEFAULT_SECRET, timeoutMs: 3_000, retries: 3, backoffBaseMs: 50 }),
     control,
     requests: async (path) => {
       const { requests } = (await control("GET", "/sim/requests")) as { requests: SimulatorRequest[] };

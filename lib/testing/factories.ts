@@ -4,6 +4,8 @@ import { createApiToken } from "@/lib/auth/api-tokens";
 import { hashPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db";
 import { newRequestId, runMutation } from "@/lib/mutation";
+import type { KindInput } from "@/lib/plugins/kind-registry";
+import { servingBackends } from "@/lib/serving/backends";
 
 let counter = 0;
 /** A name no other test in this run uses. */
@@ -46,7 +48,8 @@ export async function makeDeployment(options: {
   prior?: string | null;
   rolledBack?: string[];
   state?: "STABLE" | "ROLLING_BACK" | "FROZEN";
-  servingBaseUrl?: string;
+  /** `{kind, ...config}` as the API takes it; default: the simulator's usual address over HTTP. */
+  serving?: KindInput;
   consumers?: string[];
 } = {}) {
   const versions = options.versions ?? ["v13", "v14"];
@@ -71,12 +74,14 @@ export async function makeDeployment(options: {
     );
   }
   const id = (version: string | null) => (version === null ? null : (rows.find((r) => r.version === version)?.id ?? null));
+  const serving = servingBackends.toStored(servingBackends.inputSchema.parse(options.serving ?? { kind: "http", baseUrl: "http://127.0.0.1:4010" }));
   const deployment = await db().deployment.create({
     data: {
       slug,
       modelId: model.id,
       state: options.state ?? "STABLE",
-      servingBaseUrl: options.servingBaseUrl ?? "http://127.0.0.1:4010",
+      servingKind: serving.kind,
+      servingConfig: serving.config as Prisma.InputJsonObject,
       liveVersionId: id(live),
       priorVersionId: id(prior),
       traffic: live ? [{ version: live, percent: 100 }] : [],

@@ -3,8 +3,9 @@ import { VERSION_STATUS_TONE, statusLabel } from "@/components/registry/tones";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import type { DeploymentDetailView } from "@/lib/deployments/schemas";
+import { listCapabilities, SERVING_CAPABILITIES } from "@/lib/serving/capabilities";
 
-/** Live and prior pinned versions, traffic, consumers and every version's status here. */
+/** Live and prior pinned versions, traffic, consumers, the serving backend and every version's status here. */
 export function OverviewSection({ deployment, now }: { deployment: DeploymentDetailView; now: Date }) {
   const versionLink = (version: string | null) =>
     version ? <Link href={`/models/${deployment.model}/versions/${version}`}>{version}</Link> : <span className="muted">none</span>;
@@ -57,6 +58,25 @@ export function OverviewSection({ deployment, now }: { deployment: DeploymentDet
                 ))}
               </ul>
             )}
+          </dd>
+          <dt>Serving backend</dt>
+          <dd data-testid="serving-backend">
+            <span className="mono">{deployment.serving.kind}</span> <span className="muted">({deployment.serving.label})</span> at{" "}
+            <code>{deployment.serving.target}</code>
+            {deployment.serving.problem ? (
+              <p className="alert error small" role="alert">
+                Its configuration no longer works: {deployment.serving.problem}
+              </p>
+            ) : null}
+            <ul className="row" style={{ listStyle: "none", padding: 0, margin: "0.25rem 0 0" }} aria-label="Serving capabilities">
+              {listCapabilities(deployment.serving.capabilities).map((c) => (
+                <li key={c.capability}>
+                  <Badge tone={c.supported ? "ok" : "neutral"} title={c.supported ? undefined : `This backend ${SERVING_CAPABILITIES[c.capability].lacking}`}>
+                    {c.supported ? "✓" : "✗"} {c.label}
+                  </Badge>
+                </li>
+              ))}
+            </ul>
           </dd>
           <dt>Versions here</dt>
           <dd>

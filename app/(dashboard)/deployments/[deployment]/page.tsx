@@ -32,7 +32,7 @@ export default async function DeploymentPage({ params }: Props) {
         description={
           <>
             Serves <Link href={`/models/${deployment.model}`}>{deployment.model}</Link> in {deployment.environment} through{" "}
-            <code>{deployment.serving.baseUrl}</code>
+            <code>{deployment.serving.target}</code>
           </>
         }
         actions={

@@ -1,0 +1,70 @@
+import "server-only";
+import type { Prisma } from "@prisma/client";
+import { z } from "zod";
+import { env, secretFromEnv } from "@/lib/env";
+import type { StoredKind } from "@/lib/plugins/kind-registry";
+import { servingBackends } from "./backends";
+import { servingCapabilitiesSchema, type ServingCapabilities } from "./capabilities";
+import { misconfiguredAdapter, type ServingAdapter } from "./port";
+import type { ServingDeps } from "./registry";
+
+/** The columns a deployment keeps its serving backend in. */
+export type DeploymentServingColumns = { servingKind: string; servingConfig: Prisma.JsonValue };
+
+/** A deployment's serving backend as the page and the API show it. */
+export const servingView = z.object({
+  kind: z.string(),
+  label: z.string(),
+  /** The configuration as stored (secrets appear only as the names of environment variables). */
+  config: z.record(z.string(), z.unknown()),
+  /** Where it points, e.g. the base URL. */
+  target: z.string(),
+  capabilities: servingCapabilitiesSchema,
+  /** Set when the stored configuration no longer passes its backend's schema. */
+  problem: z.string().nullable(),
+});
+export type ServingView = z.infer<typeof servingView>;
+
+const NO_CAPABILITIES: ServingCapabilities = { ramp: false, instantFlip: false, stickiness: false, consumerInvalidation: false, manifestRestore: false };
+
+const stored = (row: DeploymentServingColumns): StoredKind => ({
+  kind: row.servingKind,
+  config: typeof row.servingConfig === "object" && row.servingConfig !== null && !Array.isArray(row.servingConfig) ? (row.servingConfig as Record<string, unknown>) : {},
+});
+
+const problemOf = (error: unknown) =>
+  error instanceof z.ZodError
+    ? `stored configuration refused: ${error.issues.map((issue) => `${issue.path.join(".") || "(config)"}: ${issue.message}`).join("; ")}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
+
+export function servingDeps(overrides: { retries?: number } = {}): ServingDeps {
+  const config = env();
+  return {
+    secret: secretFromEnv,
+    timeoutMs: config.SERVING_TIMEOUT_MS,
+    retries: overrides.retries ?? config.SERVING_RETRIES,
+    backoffMs: config.SERVING_BACKOFF_MS,
+  };
+}
+
+/** The deployment's serving backend, built by its kind from its stored configuration. */
+export function servingAdapterFor(row: DeploymentServingColumns, overrides: { retries?: number } = {}): ServingAdapter {
+  try {
+    return servingBackends.create(stored(row), servingDeps(overrides));
+  } catch (error) {
+    return misconfiguredAdapter(NO_CAPABILITIES, `${row.servingKind} backend: ${problemOf(error)}`);
+  }
+}
+
+/** Kind, target and capabilities, from the configuration alone. */
+export function describeServing(row: DeploymentServingColumns): ServingView {
+  const serving = stored(row);
+  try {
+    const description = servingBackends.describe(serving);
+    return { kind: serving.kind, label: servingBackends.get(serving.kind).label, config: serving.config, ...description, problem: null };
+  } catch (error) {
+    return { kind: serving.kind, label: serving.kind, config: serving.config, target: "unknown", capabilities: NO_CAPABILITIES, problem: problemOf(error) };
+  }
+}
