@@ -31,6 +31,7 @@ export function RollbackButton({ preview, detectionId, label = "Roll back" }: { 
   const [idempotencyKey, setIdempotencyKey] = useState("");
   const { fromVersion: from, toVersion: to } = preview;
   const disabled = preview.blockedReason !== null || !from || !to;
+  const skipped = preview.skipped[mode];
 
   function open() {
     setTyped("");
@@ -69,8 +70,8 @@ export function RollbackButton({ preview, detectionId, label = "Roll back" }: { 
           </h2>
           <ul className="stack small" style={{ margin: 0, paddingLeft: "1.1rem" }}>
             <li>
-              The prior pinned version <strong>{to}</strong> is deployed again through the serving API; <strong>{from}</strong> leaves traffic and is marked rolled
-              back.
+              The prior pinned version <strong>{to}</strong> is deployed again through the {preview.serving.label} at <code>{preview.serving.target}</code>;{" "}
+              <strong>{from}</strong> leaves traffic and is marked rolled back.
             </li>
             <li>
               State that changes with it: {preview.changedParts.length > 0 ? preview.changedParts.map((part) => PART_LABELS[part] ?? part).join(", ") : "nothing besides the pinned reference"}.
@@ -78,18 +79,33 @@ export function RollbackButton({ preview, detectionId, label = "Roll back" }: { 
                 <strong> Warning: {preview.splitBrainParts.map((part) => PART_LABELS[part] ?? part).join(" and ")} would stay on {from}&apos;s state.</strong>
               ) : null}
             </li>
-            <li>Consumers are told to drop state cached against {from} and must acknowledge.</li>
+            {preview.serving.capabilities.consumerInvalidation ? <li>Consumers are told to drop state cached against {from} and must acknowledge.</li> : null}
             <li>Approval: {preview.approval}.</li>
           </ul>
+          {skipped.length > 0 ? (
+            <div className="alert warn small" data-testid="rollback-skips">
+              <p style={{ margin: 0 }}>This serving backend cannot do everything; the rollback will skip:</p>
+              <ul style={{ margin: 0, paddingLeft: "1.1rem" }}>
+                {skipped.map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           <fieldset className="row">
             <legend className="small">How traffic moves</legend>
-            <label className="row">
-              <input type="radio" name="mode" value="instant" checked={mode === "instant"} onChange={() => setMode("instant")} /> Instant: all traffic to {to} at once
-            </label>
-            <label className="row">
-              <input type="radio" name="mode" value="ramp" checked={mode === "ramp"} onChange={() => setMode("ramp")} /> Ramp: {preview.rampStages.join("% → ")}% with{" "}
-              {preview.rampDwellSeconds} s of canary watch between stages
-            </label>
+            {preview.modes.includes("instant") ? (
+              <label className="row">
+                <input type="radio" name="mode" value="instant" checked={mode === "instant"} onChange={() => setMode("instant")} /> Instant: all traffic to {to} at once
+              </label>
+            ) : null}
+            {preview.modes.includes("ramp") ? (
+              <label className="row">
+                <input type="radio" name="mode" value="ramp" checked={mode === "ramp"} onChange={() => setMode("ramp")} /> Ramp: {preview.rampStages.join("% → ")}% with{" "}
+                {preview.rampDwellSeconds} s of canary watch between stages
+              </label>
+            ) : null}
+            {preview.modes.length < 2 ? <p className="small muted">This serving backend {preview.modes.includes("ramp") ? "cannot move all traffic at once" : "cannot split traffic, so it cannot ramp"}.</p> : null}
           </fieldset>
           <label className="field">
             Reason

@@ -2,7 +2,7 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import { conflict, notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
-import { applyPromotionOnServing } from "@/lib/rollbacks/apply-promotion";
+import { applyPromotionOnServing } from "./apply-promotion";
 import { getDeployment } from "./get-deployment";
 import { applyEvent } from "./lifecycle";
 import { lifecycleAppError } from "./lifecycle-errors";

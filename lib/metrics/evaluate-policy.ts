@@ -153,7 +153,7 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
       // (e.g. one is already in flight), and the idempotency key makes a repeat harmless.
       const opened = await requestRollback(ctx, {
         deploymentSlug: result.slug,
-        mode: policyRow.rollbackMode === "INSTANT" ? "instant" : "ramp",
+        mode: "plan",
         reason: `${policy.metric} on ${result.version} held below its floor ${result.floor} for the whole ${policy.windowSeconds}-second window (detection ${result.detectionId})`,
         detectionId: result.detectionId,
         idempotencyKey: `detection:${result.detectionId}`,

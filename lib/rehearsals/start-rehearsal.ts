@@ -72,13 +72,12 @@ export async function startRehearsal(ctx: MutationContext, input: { deploymentSl
   });
   if (refused) return refused;
 
-  const policy = await db().rollbackPolicy.findFirst({ where: { deploymentId: deployment.id }, orderBy: { createdAt: "asc" }, select: { rollbackMode: true } });
   let operation: { id: string };
   try {
     operation = await requestRollback(ctx, {
       deploymentSlug: deployment.slug,
       // The same path an incident would take: the policy's ramp, or an instant flip without one.
-      mode: policy?.rollbackMode === "RAMP" ? "ramp" : "instant",
+      mode: "plan",
       reason: `${input.trigger === "SCHEDULED" ? "scheduled" : "manual"} rehearsal of the way back`,
       origin: "manual",
       kind: "REHEARSAL",

@@ -40,8 +40,11 @@ const finished = (id: string) =>
  * A deployment with v14 live and v13 prior in the database and on the simulator, a policy
  * (ramp 10 → 100 with a 1 s dwell) and a detection against v14.
  */
-async function incident(options: { servingBaseUrl?: string; blockOnUnacknowledged?: boolean; dwellSeconds?: number; pinOnSimulator?: boolean } = {}) {
-  const made = await makeDeployment({ versions: ["v12", "v13", "v14"], serving: { kind: "http", baseUrl: options.servingBaseUrl ?? sim.url } });
+async function incident(
+  options: { servingBaseUrl?: string; lacking?: string[]; blockOnUnacknowledged?: boolean; dwellSeconds?: number; pinOnSimulator?: boolean } = {},
+) {
+  const lacking = Object.fromEntries((options.lacking ?? []).map((capability) => [capability, false]));
+  const made = await makeDeployment({ versions: ["v12", "v13", "v14"], serving: { kind: "http", baseUrl: options.servingBaseUrl ?? sim.url, capabilities: lacking } });
   const { deployment, versions } = made;
   if (options.pinOnSimulator !== false) await sim.serving.pinVersion(deployment.slug, { version: "v14" });
   const policy = await makePolicy(deployment.id, {
@@ -220,6 +223,53 @@ describe("executing a rollback on the serving simulator", () => {
     const changes = (await sim.requests()).filter((r) => r.method !== "GET");
     expect(changes).toEqual([]);
     expect((await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } })).liveVersionId).toBe(scene.id("v13"));
+  });
+});
+
+describe("a serving backend that lacks capabilities", () => {
+  it("skips the steps it cannot do, with the reason on record, and still completes", async () => {
+    const scene = await incident({ lacking: ["manifestRestore", "consumerInvalidation"] });
+    await sim.control("PUT", `/sim/deployments/${scene.deployment.slug}/consumers`, { ids: ["triage-agent"] });
+    const { id } = await scene.request("instant");
+    await sim.control("DELETE", "/sim/requests");
+    await scene.approve(id);
+    expect(await finished(id)).toMatchObject({ status: "COMPLETED" });
+    const steps = (await getRollback(id)).steps;
+    expect(steps.find((s) => s.name === "restore_manifest")).toMatchObject({
+      status: "SKIPPED",
+      detail: { reason: "the serving backend cannot restore a version's state manifest", capability: "manifestRestore" },
+    });
+    expect(steps.find((s) => s.name === "invalidate_consumers")).toMatchObject({
+      status: "SKIPPED",
+      detail: { reason: "the serving backend cannot tell consumers to drop cached state", capability: "consumerInvalidation" },
+    });
+    const slug = scene.deployment.slug;
+    const changes = (await sim.requests()).filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.replace(`/v1/deployments/${slug}`, "")}`);
+    expect(changes).toEqual(["PUT /pin", "PUT /traffic"]);
+    expect(await db().auditEvent.count({ where: { targetId: id, action: "rollback.step_skipped" } })).toBe(2);
+  });
+
+  it("refuses a ramp it cannot do, naming the mode", async () => {
+    const scene = await incident({ lacking: ["ramp"] });
+    await expect(scene.request("ramp")).rejects.toMatchObject({ code: "VALIDATION", message: "mode: ramp is not possible here: the serving backend cannot split traffic between versions" });
+  });
+
+  it("skips a ramp's partial stage when the backend lost the ability after the request", async () => {
+    const scene = await incident();
+    const { id } = await scene.request("ramp");
+    await db().deployment.update({
+      where: { id: scene.deployment.id },
+      data: { servingConfig: { baseUrl: sim.url, secretEnv: "SERVING_SECRET", capabilities: { ramp: false } } },
+    });
+    await sim.control("DELETE", "/sim/requests");
+    await scene.approve(id);
+    expect(await finished(id)).toMatchObject({ status: "COMPLETED" });
+    const shifts = (await getRollback(id)).steps.filter((s) => s.name === "shift_traffic");
+    expect(shifts.map((s) => [s.percent, s.status, s.detail?.reason])).toEqual([
+      [10, "SKIPPED", "the serving backend cannot split traffic between versions"],
+      [100, "SUCCEEDED", undefined],
+    ]);
+    expect(await sim.requests(`/v1/deployments/${scene.deployment.slug}/traffic`)).toHaveLength(1);
   });
 });
 

@@ -10,17 +10,10 @@ import { newRequestId, runMutation, type MutationContext } from "@/lib/mutation"
 import { openPostmortemDraft } from "@/lib/postmortems/open-postmortem-draft";
 import { recordRehearsalOutcome } from "@/lib/rehearsals/record-rehearsal-outcome";
 import { servingAdapterFor } from "@/lib/serving/for-deployment";
+import { ExecutionInterrupted, StepFailure, type StepDetail } from "@/lib/serving/moves";
 import type { ServingAdapter, TrafficWeight } from "@/lib/serving/port";
 import { announceRollback } from "./announce-rollback";
-import {
-  ExecutionInterrupted,
-  StepFailure,
-  asJson,
-  runStep,
-  stepParams,
-  type ExecutionContext,
-  type StepDetail,
-} from "./rollback-steps";
+import { asJson, runStep, stepParams, type ExecutionContext } from "./rollback-steps";
 
 export type ExecuteRollbackOptions = {
   /** Aborted when the worker stops: the operation stays EXECUTING and the next start resumes it. */

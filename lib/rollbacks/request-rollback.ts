@@ -5,6 +5,8 @@ import { loadDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
 import { db } from "@/lib/db";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
+import { lackingReason, trafficModeFor, trafficModes, type TrafficMode } from "@/lib/serving/capabilities";
+import { describeServing } from "@/lib/serving/for-deployment";
 import { announceRollback } from "./announce-rollback";
 import { enqueueAfterCommit } from "./rollback-queue";
 import { planRollbackSteps, type RollbackKind } from "./status";
@@ -13,7 +15,8 @@ export { rollbackRequestBody } from "./schemas";
 
 export type RequestRollbackInput = {
   deploymentSlug: string;
-  mode: "instant" | "ramp";
+  /** "plan": the mode the deployment's rollback settings choose, or the one its backend can do. */
+  mode: TrafficMode | "plan";
   reason: string;
   targetVersion?: string;
   detectionId?: string;
@@ -47,8 +50,13 @@ async function inFlightConflict(deploymentId: number): Promise<AppError> {
  * operation it first created.
  */
 export async function requestRollback(ctx: MutationContext, input: RequestRollbackInput): Promise<RequestedRollback> {
-  const deployment = await db().deployment.findUnique({ where: { slug: input.deploymentSlug }, select: { id: true } });
+  const deployment = await db().deployment.findUnique({ where: { slug: input.deploymentSlug }, select: { id: true, servingKind: true, servingConfig: true } });
   if (!deployment) throw notFound(`deployment ${input.deploymentSlug}`);
+  const capabilities = describeServing(deployment).capabilities;
+  if (input.mode !== "plan" && !trafficModes(capabilities).includes(input.mode)) {
+    const message = `mode: ${input.mode} is not possible here: ${lackingReason(input.mode === "ramp" ? "ramp" : "instantFlip")}`;
+    throw new AppError("VALIDATION", message, { issues: [{ path: "mode", message: message.slice("mode: ".length) }] });
+  }
   const replay = async (): Promise<RequestedRollback | null> => {
     if (!input.idempotencyKey) return null;
     const existing = await db().rollbackOperation.findUnique({
@@ -84,7 +92,9 @@ export async function requestRollback(ctx: MutationContext, input: RequestRollba
         ? await tx.detection.findUnique({ where: { id: input.detectionId }, select: { policy: true } }).then((d) => d?.policy ?? null)
         : await tx.rollbackPolicy.findFirst({ where: { deploymentId: deployment.id }, orderBy: { createdAt: "asc" } });
       const kind = input.kind ?? "INCIDENT";
-      const mode = input.mode === "ramp" ? "RAMP" : "INSTANT";
+      const chosen = input.mode === "plan" ? trafficModeFor(policy?.rollbackMode === "RAMP" ? "ramp" : "instant", capabilities) : input.mode;
+      if (chosen === null) throw conflict("the serving backend can move traffic neither at once nor in stages", { reason: "no_traffic_mode" });
+      const mode = chosen === "ramp" ? "RAMP" : "INSTANT";
       const rampStages = mode === "RAMP" ? ((policy?.rampStages as number[] | undefined) ?? [10, 100]) : [100];
       const rampDwellSeconds = mode === "RAMP" ? (policy?.rampDwellSeconds ?? 60) : 0;
       const plan = planRollbackSteps(mode === "RAMP" ? { mode, kind, rampStages, rampDwellSeconds } : { mode, kind });

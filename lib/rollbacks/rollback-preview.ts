@@ -5,6 +5,9 @@ import { loadDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { diffManifests, stateManifest, type StateCategory } from "@/lib/registry/version-ref";
+import { trafficModeFor, trafficModes, type TrafficMode } from "@/lib/serving/capabilities";
+import { describeServing, type ServingView } from "@/lib/serving/for-deployment";
+import { skippedMoves } from "@/lib/serving/moves";
 import { isInFlight } from "./status";
 
 /** What the rollback button promises before anyone confirms: exactly what will happen. */
@@ -17,7 +20,13 @@ export type RollbackPreview = {
   inFlight: { id: string; status: string } | null;
   changedParts: StateCategory[];
   splitBrainParts: string[];
-  defaultMode: "instant" | "ramp";
+  /** The backend the rollback runs through, and what it can do. */
+  serving: Omit<ServingView, "config">;
+  /** The modes this backend can do; the dialog offers only these. */
+  modes: TrafficMode[];
+  /** Per mode, what the rollback will skip on this backend and why. */
+  skipped: Record<TrafficMode, string[]>;
+  defaultMode: TrafficMode;
   rampStages: number[];
   rampDwellSeconds: number;
   /** Who must approve, in words. */
@@ -27,7 +36,7 @@ export type RollbackPreview = {
 };
 
 export async function getRollbackPreview(slug: string, viewerRole: Role): Promise<RollbackPreview> {
-  const deployment = await db().deployment.findUnique({ where: { slug }, select: { id: true, liveVersionId: true } });
+  const deployment = await db().deployment.findUnique({ where: { slug }, select: { id: true, liveVersionId: true, servingKind: true, servingConfig: true } });
   if (!deployment) throw notFound(`deployment ${slug}`);
   const stored = await db().$transaction((tx) => loadDeploymentSnapshot(tx, deployment.id));
   const checked = checkRollbackable(stored.snapshot);
@@ -38,7 +47,10 @@ export async function getRollbackPreview(slug: string, viewerRole: Role): Promis
     ? await db().detection.findFirst({ where: { deploymentId: deployment.id, versionId: deployment.liveVersionId, resolvedAt: null }, orderBy: { detectedAt: "desc" } })
     : null;
 
+  const { config: _config, ...serving } = describeServing(deployment);
+  const modes = trafficModes(serving.capabilities);
   let blockedReason: string | null = checked.ok ? null : checked.error.message;
+  if (modes.length === 0) blockedReason = `the serving backend (${serving.kind} at ${serving.target}) can move traffic neither at once nor in stages`;
   if (checked.ok && stored.purged.has(checked.value.prior)) blockedReason = `the prior pinned version ${checked.value.prior} was purged from the registry`;
   if (inFlight) blockedReason = `a rollback is already in flight (${inFlight.status})`;
   const from = stored.snapshot.live;
@@ -65,7 +77,10 @@ export async function getRollbackPreview(slug: string, viewerRole: Role): Promis
     inFlight,
     changedParts,
     splitBrainParts,
-    defaultMode: policy?.rollbackMode === "INSTANT" ? "instant" : "ramp",
+    serving,
+    modes,
+    skipped: { instant: skippedMoves(serving.capabilities, "instant"), ramp: skippedMoves(serving.capabilities, "ramp") },
+    defaultMode: trafficModeFor(policy?.rollbackMode === "INSTANT" ? "instant" : "ramp", serving.capabilities) ?? "instant",
     rampStages: (policy?.rampStages as number[] | undefined) ?? [10, 100],
     rampDwellSeconds: policy?.rampDwellSeconds ?? 60,
     approval: `${distinct ? "an APPROVER other than the requester" : "any APPROVER (the requester may approve their own)"} must approve${autoNote}${viewerRole === "VIEWER" ? "; your VIEWER role cannot request it" : ""}`,

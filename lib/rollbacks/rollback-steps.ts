@@ -2,14 +2,29 @@ import "server-only";
 import type { Prisma, RollbackStep } from "@prisma/client";
 import { hasRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
-import { sameManifest, toServingManifest } from "@/lib/serving/manifest";
-import { describeServingFailure, ServingError, type DeploymentStatus, type ServingAdapter } from "@/lib/serving/port";
-import { describeSplit, sameSplit, splitWeights } from "@/lib/serving/traffic";
+import {
+  checkInterrupted,
+  invalidateConsumers,
+  pinVersion,
+  readStatus,
+  requireRestorable,
+  restoreManifest,
+  shiftResult,
+  shiftTraffic,
+  sleep,
+  StepFailure,
+  trafficDetail,
+  verifyServes,
+  type StepDetail,
+  type StepResult,
+} from "@/lib/serving/moves";
+import type { ServingAdapter } from "@/lib/serving/port";
 import { isInFlight, type RollbackLeg } from "./status";
 
-// One function per persisted step. Each reads the serving plane first and does only what is not
-// already true, so running a step again (a retry, or a new worker resuming after a crash) never
-// repeats a change the serving plane already shows.
+// One function per persisted step, built from the serving moves (lib/serving/moves.ts): each
+// reads the serving plane first and does only what is not already true, so running a step again
+// (a retry, or a new worker resuming after a crash) never repeats a change the serving plane
+// already shows, and a step the backend cannot do is skipped with the reason on record.
 
 export type VersionRef = { id: number; version: string; manifest: unknown; purgedAt: Date | null };
 
@@ -31,9 +46,6 @@ export type ExecutionContext = {
   signal: AbortSignal;
 };
 
-export type StepDetail = Record<string, unknown>;
-export type StepResult = { status: "SUCCEEDED" | "SKIPPED"; detail: StepDetail };
-
 export type StepInput = {
   ctx: ExecutionContext;
   step: RollbackStep;
@@ -41,103 +53,19 @@ export type StepInput = {
   saveDetail: (detail: StepDetail) => Promise<void>;
 };
 
-/** A step that cannot complete; `message` is what the operator reads after the step's name. */
-export class StepFailure extends Error {
-  constructor(
-    message: string,
-    readonly detail: StepDetail = {},
-  ) {
-    super(message);
-    this.name = "StepFailure";
-  }
-}
-
-/** The worker is stopping: leave the step as it is; the next start resumes it. */
-export class ExecutionInterrupted extends Error {
-  constructor() {
-    super("the rollback worker stopped; the next worker resumes this operation");
-    this.name = "ExecutionInterrupted";
-  }
-}
-
 type StepParams = { leg: RollbackLeg; percent?: number; dwellSeconds?: number };
 export const stepParams = (step: Pick<RollbackStep, "params">) => step.params as StepParams;
-const previousDetail = (step: RollbackStep): StepDetail => (step.detail ?? {}) as StepDetail;
+const progressOf = ({ step, saveDetail }: StepInput) => ({ previous: (step.detail ?? {}) as StepDetail, saveDetail });
 
 /** The leg's target and the version it moves traffic away from. */
 export function legVersions(ctx: ExecutionContext, leg: RollbackLeg): { target: VersionRef; other: VersionRef } {
   return leg === "forward" ? { target: ctx.from, other: ctx.to } : { target: ctx.to, other: ctx.from };
 }
 
-function checkInterrupted(signal: AbortSignal): void {
-  if (signal.aborted) throw new ExecutionInterrupted();
-}
-
-export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  checkInterrupted(signal);
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-  checkInterrupted(signal);
-}
-
-/** Serving failures become step failures that name the cause; anything else propagates. */
-async function serve<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof ServingError) throw new StepFailure(describeServingFailure(error), { servingError: error.kind });
-    throw error;
-  }
-}
-
-async function readStatus(ctx: ExecutionContext): Promise<DeploymentStatus> {
-  try {
-    return await ctx.serving.getStatus(ctx.slug);
-  } catch (error) {
-    if (error instanceof ServingError && error.kind === "not_found") {
-      throw new StepFailure(`the serving plane has no deployment named ${ctx.slug}; nothing is pinned there to move`);
-    }
-    if (error instanceof ServingError) throw new StepFailure(describeServingFailure(error), { servingError: error.kind });
-    throw error;
-  }
-}
-
-/** Re-reads and tries again when someone else changed the deployment between read and write. */
-async function withFreshRevision<T>(ctx: ExecutionContext, first: DeploymentStatus, write: (status: DeploymentStatus) => Promise<T>): Promise<T> {
-  let status = first;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write(status);
-    } catch (error) {
-      if (!(error instanceof ServingError) || error.kind !== "stale_revision" || attempt >= 3) {
-        if (error instanceof ServingError) throw new StepFailure(describeServingFailure(error), { servingError: error.kind });
-        throw error;
-      }
-      status = await readStatus(ctx);
-    }
-  }
-}
-
-const trafficDetail = (status: DeploymentStatus) => ({
-  revision: status.revision,
-  pinnedVersion: status.pinnedVersion,
-  traffic: status.traffic,
-});
-
 async function preflight({ ctx, step }: StepInput): Promise<StepResult> {
   const { target } = legVersions(ctx, stepParams(step).leg);
   const status = await readStatus(ctx);
-  if (target.purgedAt) throw new StepFailure(`${target.version} was purged from the registry; its artifacts are gone`);
-  if (!toServingManifest(target.manifest)) {
-    throw new StepFailure(`${target.version}'s state manifest in the registry has no weightsDigest; it cannot be restored`);
-  }
+  requireRestorable(target);
   const others = await db().rollbackOperation.findMany({
     where: { deploymentId: ctx.deploymentId, id: { not: ctx.operationId } },
     select: { id: true, status: true },
@@ -152,41 +80,10 @@ async function preflight({ ctx, step }: StepInput): Promise<StepResult> {
       );
     }
   }
-  const shifts = await db().rollbackStep.findMany({ where: { operationId: ctx.operationId, name: "shift_traffic" }, select: { params: true } });
-  if (shifts.some((shift) => stepParams(shift).percent !== 100) && !ctx.serving.capabilities.ramp) {
-    throw new StepFailure("this serving plane cannot split traffic, so a ramp is impossible; request an instant rollback");
-  }
   return {
     status: "SUCCEEDED",
     detail: { ...trafficDetail(status), ready: status.ready, target: target.version, approver: ctx.approvedLabel ?? "policy (automatic)" },
   };
-}
-
-async function restoreManifest({ ctx, step }: StepInput): Promise<StepResult> {
-  const { target } = legVersions(ctx, stepParams(step).leg);
-  const manifest = toServingManifest(target.manifest);
-  if (!manifest) throw new StepFailure(`${target.version}'s state manifest has no weightsDigest`);
-  if (!ctx.serving.capabilities.manifestRestore) {
-    return { status: "SKIPPED", detail: { reason: "this serving plane does not restore state manifests" } };
-  }
-  const status = await readStatus(ctx);
-  if (status.pinnedVersion === target.version && sameManifest(status.manifest, manifest)) {
-    return { status: "SKIPPED", detail: { reason: `${target.version}'s manifest is already in place`, revision: status.revision } };
-  }
-  const after = await serve(() => ctx.serving.restoreManifest(ctx.slug, { version: target.version, manifest }));
-  return { status: "SUCCEEDED", detail: { version: target.version, weightsDigest: manifest.weightsDigest, revision: after.revision } };
-}
-
-async function pinPrior({ ctx, step }: StepInput): Promise<StepResult> {
-  const { target } = legVersions(ctx, stepParams(step).leg);
-  const status = await readStatus(ctx);
-  if (status.pinnedVersion === target.version) {
-    return { status: "SKIPPED", detail: { reason: `${target.version} is already pinned`, revision: status.revision } };
-  }
-  const after = await withFreshRevision(ctx, status, (current) =>
-    ctx.serving.pinVersion(ctx.slug, { version: target.version, expectedRevision: current.revision }),
-  );
-  return { status: "SUCCEEDED", detail: { previous: status.pinnedVersion, pinned: after.pinnedVersion, revision: after.revision } };
 }
 
 async function watchCanary(ctx: ExecutionContext, target: VersionRef, since: Date, untilMs: number, percent: number): Promise<void> {
@@ -207,96 +104,42 @@ async function watchCanary(ctx: ExecutionContext, target: VersionRef, since: Dat
   }
 }
 
-async function shiftTraffic({ ctx, step, saveDetail }: StepInput): Promise<StepResult> {
+async function shiftStep(input: StepInput): Promise<StepResult> {
+  const { ctx, step } = input;
   const params = stepParams(step);
   const percent = params.percent ?? 100;
-  const dwellMs = (params.dwellSeconds ?? 0) * 1000;
   const { target, other } = legVersions(ctx, params.leg);
-  const weights = splitWeights(target.version, other.version, percent);
-  const earlier = previousDetail(step);
-  const status = await readStatus(ctx);
-  let applied = earlier.applied === true;
-  let detail: StepDetail = { ...earlier, target: describeSplit(weights) };
-  if (!sameSplit(status.traffic, weights)) {
-    const stickiness = percent < 100 && ctx.serving.capabilities.stickiness ? "session" : undefined;
-    const after = await withFreshRevision(ctx, status, (current) =>
-      ctx.serving.setTraffic(ctx.slug, { weights, stickiness, expectedRevision: current.revision }),
-    );
-    applied = true;
-    detail = { ...detail, applied, appliedAt: new Date().toISOString(), from: describeSplit(status.traffic), revision: after.revision };
-    await saveDetail(detail);
-  } else if (typeof earlier.appliedAt !== "string") {
-    detail = { ...detail, applied: false, appliedAt: new Date().toISOString(), revision: status.revision };
-    await saveDetail(detail);
-  }
-  if (dwellMs > 0) {
+  const outcome = await shiftTraffic(ctx, { target: target.version, other: other.version, percent }, progressOf(input));
+  if (!outcome.unsupported && (params.dwellSeconds ?? 0) > 0) {
     // The dwell counts from when the split took effect, so a resumed step only waits out the rest.
-    const since = new Date(detail.appliedAt as string);
-    await watchCanary(ctx, target, since, since.getTime() + dwellMs, percent);
-    detail = { ...detail, dwellSeconds: params.dwellSeconds, canary: `no breach on ${target.version}` };
+    await watchCanary(ctx, target, outcome.appliedAt, outcome.appliedAt.getTime() + (params.dwellSeconds ?? 0) * 1000, percent);
+    outcome.detail = { ...outcome.detail, dwellSeconds: params.dwellSeconds, canary: `no breach on ${target.version}` };
   }
-  return { status: applied ? "SUCCEEDED" : "SKIPPED", detail: applied ? detail : { ...detail, reason: `traffic was already ${describeSplit(weights)}` } };
+  return shiftResult(outcome);
 }
 
-async function invalidateConsumers({ ctx, step, saveDetail }: StepInput): Promise<StepResult> {
+async function invalidateStep(input: StepInput): Promise<StepResult> {
+  const { ctx, step } = input;
   const { target } = legVersions(ctx, stepParams(step).leg);
-  if (!ctx.serving.capabilities.consumerInvalidation) {
-    return { status: "SKIPPED", detail: { reason: "this serving plane does not invalidate consumers" } };
-  }
-  let detail = previousDetail(step);
-  if (typeof detail.invalidationId !== "string") {
-    const status = await readStatus(ctx);
-    if (status.consumers.length === 0) return { status: "SKIPPED", detail: { reason: "the deployment has no consumers" } };
-    if (status.consumers.every((consumer) => consumer.acknowledgedRevision >= status.revision)) {
-      return { status: "SKIPPED", detail: { reason: `every consumer already acknowledged revision ${status.revision}`, consumers: status.consumers.map((c) => c.id) } };
-    }
-    const receipt = await serve(() =>
-      ctx.serving.invalidateConsumers(ctx.slug, { reason: `rollback ${ctx.operationId}: ${target.version} is live`, version: target.version }),
-    );
-    detail = { invalidationId: receipt.invalidationId, consumers: receipt.consumers, requestedAt: new Date().toISOString() };
-    await saveDetail(detail);
-  }
-  const invalidationId = detail.invalidationId as string;
-  const deadline = Date.parse(detail.requestedAt as string) + ctx.consumerAckTimeoutMs;
-  let progress = await serve(() => ctx.serving.getInvalidation(ctx.slug, invalidationId));
-  while (progress.pending.length > 0 && Date.now() < deadline) {
-    await sleep(Math.min(100, Math.max(1, deadline - Date.now())), ctx.signal);
-    progress = await serve(() => ctx.serving.getInvalidation(ctx.slug, invalidationId));
-  }
-  detail = { ...detail, acknowledged: progress.acknowledged, unacknowledged: progress.pending };
-  if (progress.pending.length === 0) return { status: "SUCCEEDED", detail };
-  const seconds = Math.round(ctx.consumerAckTimeoutMs / 100) / 10;
-  const blocking = progress.pending.filter((id) => ctx.blockOnUnacknowledged || ctx.blockingConsumers.has(id));
-  if (blocking.length > 0) {
-    const why = ctx.blockOnUnacknowledged ? "the policy blocks on unacknowledged consumers" : "they are marked blocking";
-    throw new StepFailure(`no acknowledgement within ${seconds} s from ${blocking.join(", ")} (${why})`, detail);
-  }
-  return {
-    status: "SUCCEEDED",
-    detail: { ...detail, warning: `no acknowledgement within ${seconds} s from ${progress.pending.join(", ")}; completed anyway because the policy does not block on it` },
-  };
-}
-
-async function verify({ ctx, step }: StepInput): Promise<StepResult> {
-  const { target } = legVersions(ctx, stepParams(step).leg);
-  const status = await readStatus(ctx);
-  const expected = splitWeights(target.version, target.version, 100);
-  if (status.pinnedVersion !== target.version || !sameSplit(status.traffic, expected)) {
-    throw new StepFailure(
-      `the serving plane reports ${status.pinnedVersion} pinned with ${describeSplit(status.traffic)}; expected ${target.version} pinned at 100%`,
-      trafficDetail(status),
-    );
-  }
-  return { status: "SUCCEEDED", detail: trafficDetail(status) };
+  return invalidateConsumers(
+    ctx,
+    {
+      target: target.version,
+      reason: `rollback ${ctx.operationId}: ${target.version} is live`,
+      ackTimeoutMs: ctx.consumerAckTimeoutMs,
+      acks: { blocksAll: ctx.blockOnUnacknowledged, blockingConsumers: ctx.blockingConsumers, setBy: "the policy" },
+    },
+    progressOf(input),
+  );
 }
 
 const STEPS: Record<string, (input: StepInput) => Promise<StepResult>> = {
   preflight,
-  restore_manifest: restoreManifest,
-  pin_prior: pinPrior,
-  shift_traffic: shiftTraffic,
-  invalidate_consumers: invalidateConsumers,
-  verify,
+  restore_manifest: ({ ctx, step }) => restoreManifest(ctx, legVersions(ctx, stepParams(step).leg).target),
+  pin_prior: ({ ctx, step }) => pinVersion(ctx, legVersions(ctx, stepParams(step).leg).target),
+  shift_traffic: shiftStep,
+  invalidate_consumers: invalidateStep,
+  verify: ({ ctx, step }) => verifyServes(ctx, legVersions(ctx, stepParams(step).leg).target),
 };
 
 export async function runStep(input: StepInput): Promise<StepResult> {

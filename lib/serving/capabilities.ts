@@ -61,3 +61,16 @@ export function listCapabilities(capabilities: ServingCapabilities): { capabilit
     supported: capabilities[capability],
   }));
 }
+
+export type TrafficMode = "instant" | "ramp";
+
+/** How a backend with these capabilities can move traffic back: all at once, in watched stages, or both. */
+export function trafficModes(capabilities: ServingCapabilities): TrafficMode[] {
+  return [...(capabilities.instantFlip ? (["instant"] as const) : []), ...(capabilities.ramp ? (["ramp"] as const) : [])];
+}
+
+/** The preferred mode when the backend can do it, else the one it can (null when it can do neither). */
+export function trafficModeFor(preferred: TrafficMode, capabilities: ServingCapabilities): TrafficMode | null {
+  const modes = trafficModes(capabilities);
+  return modes.includes(preferred) ? preferred : (modes[0] ?? null);
+}

@@ -1,22 +1,36 @@
 import "server-only";
-import type { RollbackStep } from "@prisma/client";
-import { applyEvent } from "@/lib/deployments/lifecycle";
-import { loadDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
 import { servingAdapterFor } from "@/lib/serving/for-deployment";
+import {
+  invalidateConsumers,
+  pinVersion,
+  readStatus,
+  requireRestorable,
+  restoreManifest,
+  shiftResult,
+  shiftTraffic,
+  StepFailure,
+  trafficDetail,
+  verifyServes,
+  type MoveContext,
+  type StepDetail,
+  type StepResult,
+} from "@/lib/serving/moves";
 import { describeServingFailure, ServingError } from "@/lib/serving/port";
-import { runStep, StepFailure, type ExecutionContext, type StepDetail } from "./rollback-steps";
+import { applyEvent } from "./lifecycle";
+import { loadDeploymentSnapshot } from "./snapshot-store";
 
-// Rolling forward uses the rollback's own machinery: the same steps, run as a "forward" leg whose
-// target is the promoted version. The serving plane moves first; the promotion is recorded only
+// Rolling forward uses the same serving moves as a rollback (lib/serving/moves.ts), with the
+// promoted version as the target. The serving plane moves first; the promotion is recorded only
 // once it verifiably serves the new version, so the registry never claims what serving does not show.
 
-const FORWARD_STEPS = ["preflight", "restore_manifest", "pin_prior", "shift_traffic", "invalidate_consumers", "verify"] as const;
 /** A synchronous API call should not hang on a slow consumer for the worker's full timeout. */
 const MAX_ACK_WAIT_MS = 10_000;
+/** Rollback statuses that still hold the deployment's one rollback slot (see lib/rollbacks/status.ts). */
+const ROLLBACK_IN_FLIGHT = ["REQUESTED", "AWAITING_APPROVAL", "APPROVED", "EXECUTING", "FAILED"] as const;
 
 export type AppliedPromotion = { version: string; steps: { name: string; status: string; detail: StepDetail }[]; warnings: string[] };
 
@@ -56,39 +70,37 @@ export async function applyPromotionOnServing(ctx: MutationContext, deploymentSl
       throw unavailable("pin_prior", describeServingFailure(pinError));
     });
   }
-  const exec: ExecutionContext = {
-    operationId: `promotion:${deploymentSlug}:${input.version}`,
-    kind: "INCIDENT",
-    deploymentId: deployment.id,
-    slug: deploymentSlug,
-    from: target,
-    to: current,
-    approvedById: null,
-    approvedLabel: ctx.actor.label,
-    blockOnUnacknowledged: deployment.policies[0]?.blockOnUnacknowledged ?? false,
-    blockingConsumers: new Set(deployment.consumers.filter((c) => c.blocking).map((c) => c.name)),
-    consumerAckTimeoutMs: Math.min(env().ROLLBACK_CONSUMER_ACK_TIMEOUT_MS, MAX_ACK_WAIT_MS),
-    serving,
-    probe: serving,
-    signal: new AbortController().signal,
-  };
+  const move: MoveContext = { serving, slug: deploymentSlug, signal: new AbortController().signal };
+  const noProgress = { previous: {}, saveDetail: async () => {} };
+  const forward: [string, () => Promise<StepResult>][] = [
+    ["preflight", () => preflight(move, deployment.id, target, ctx.actor.label)],
+    ["restore_manifest", () => restoreManifest(move, target)],
+    ["pin_prior", () => pinVersion(move, target)],
+    ["shift_traffic", async () => shiftResult(await shiftTraffic(move, { target: target.version, other: current.version, percent: 100 }, noProgress))],
+    [
+      "invalidate_consumers",
+      () =>
+        invalidateConsumers(
+          move,
+          {
+            target: target.version,
+            reason: `promotion:${deploymentSlug}:${input.version}: ${input.version} is live`,
+            ackTimeoutMs: Math.min(env().ROLLBACK_CONSUMER_ACK_TIMEOUT_MS, MAX_ACK_WAIT_MS),
+            acks: {
+              blocksAll: deployment.policies[0]?.blockOnUnacknowledged ?? false,
+              blockingConsumers: new Set(deployment.consumers.filter((c) => c.blocking).map((c) => c.name)),
+              setBy: "the policy",
+            },
+          },
+          noProgress,
+        ),
+    ],
+    ["verify", () => verifyServes(move, target)],
+  ];
   const steps: AppliedPromotion["steps"] = [];
-  for (const [position, name] of FORWARD_STEPS.entries()) {
-    const step: RollbackStep = {
-      id: `${exec.operationId}:${position}`,
-      operationId: exec.operationId,
-      position,
-      name,
-      params: { leg: "forward", ...(name === "shift_traffic" ? { percent: 100, dwellSeconds: 0 } : {}) },
-      status: "RUNNING",
-      attempts: 1,
-      startedAt: new Date(),
-      finishedAt: null,
-      detail: null,
-      error: null,
-    };
+  for (const [name, run] of forward) {
     try {
-      const result = await runStep({ ctx: exec, step, saveDetail: async () => {} });
+      const result = await run();
       steps.push({ name, status: result.status, detail: result.detail });
     } catch (error) {
       if (error instanceof StepFailure) throw unavailable(name, error.message);
@@ -100,6 +112,15 @@ export async function applyPromotionOnServing(ctx: MutationContext, deploymentSl
     audit({ action: "deployment.promotion_applied", targetType: "Deployment", targetId: deploymentSlug, after: { version: input.version, steps, warnings } }),
   );
   return { version: input.version, steps, warnings };
+}
+
+/** The serving plane answers, the version can be restored, and no rollback holds the deployment. */
+async function preflight(move: MoveContext, deploymentId: number, target: { version: string; manifest: unknown; purgedAt: Date | null }, actor: string): Promise<StepResult> {
+  const status = await readStatus(move);
+  requireRestorable(target);
+  const inFlight = await db().rollbackOperation.findFirst({ where: { deploymentId, status: { in: [...ROLLBACK_IN_FLIGHT] } }, select: { id: true, status: true } });
+  if (inFlight) throw new StepFailure(`another rollback is in flight on ${move.slug} (${inFlight.id}, ${inFlight.status})`);
+  return { status: "SUCCEEDED", detail: { ...trafficDetail(status), ready: status.ready, target: target.version, approver: actor } };
 }
 
 function unavailable(step: string, message: string): AppError {
