@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
 import type { ActionResult } from "@/lib/actions/guarded-action";
 
@@ -45,4 +46,24 @@ export function useRowAction() {
       setSaved(result.ok);
     });
   return { run, pending, error, saved };
+}
+
+/**
+ * Saves a settings form through a guarded server action, keeping what was typed: on success it
+ * says `saved` and re-reads the page's data; on refusal it shows the action's message.
+ */
+export function useSaveForm(action: (input: unknown) => Promise<ActionResult<unknown>>, options: { toInput: (data: FormData) => unknown; saved: string }) {
+  const router = useRouter();
+  const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
+  const [pending, startTransition] = useTransition();
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const input = options.toInput(new FormData(event.currentTarget));
+    startTransition(async () => {
+      const result = await action(input);
+      setMessage(result.ok ? { tone: "success", text: options.saved } : { tone: "error", text: result.error.message });
+      if (result.ok) router.refresh();
+    });
+  }
+  return { onSubmit, pending, message };
 }

@@ -8,6 +8,7 @@ import {
   recordPromotionInput,
   recordPromotionResult,
 } from "./schemas";
+import { rollbackPlanSchema, rollbackPlanView } from "./rollback-plan";
 
 export const deploymentOperations: readonly ApiOperation[] = [
   {
@@ -58,6 +59,34 @@ export const deploymentOperations: readonly ApiOperation[] = [
       201: { description: "Recorded", body: recordPromotionResult },
       404: { description: "No such deployment, or no such version of its model" },
       409: { description: "The move is illegal now (already live, rolled back without override, frozen, rollback in flight, purged)" },
+    },
+  },
+  {
+    id: "getRollbackPlan",
+    method: "get",
+    path: "/api/v1/deployments/{deployment}/rollback-plan",
+    summary: "How the deployment rolls back: traffic mode, ramp stages and dwell, approval, blocking consumers",
+    description: "A deployment that never had a plan answers the defaults with `configured: false`.",
+    tag: "deployments",
+    role: "VIEWER",
+    pathParams: deploymentPathParams,
+    responses: { 200: { description: "The plan", body: rollbackPlanView }, 404: { description: "No such deployment" } },
+  },
+  {
+    id: "putRollbackPlan",
+    method: "put",
+    path: "/api/v1/deployments/{deployment}/rollback-plan",
+    summary: "Create or replace the deployment's rollback plan",
+    description:
+      "Omitted fields take their defaults. The mode must be one the deployment's serving backend can do, and each blocking consumer one of its consumers. Audited with before and after; the next rollback uses it.",
+    tag: "deployments",
+    role: "APPROVER",
+    pathParams: deploymentPathParams,
+    requestBody: rollbackPlanSchema,
+    responses: {
+      201: { description: "Created", body: rollbackPlanView },
+      200: { description: "Replaced", body: rollbackPlanView },
+      404: { description: "No such deployment" },
     },
   },
 ];

@@ -21,6 +21,7 @@ import {
 } from "@/lib/serving/moves";
 import { describeServingFailure, ServingError } from "@/lib/serving/port";
 import { applyEvent } from "./lifecycle";
+import { readRollbackPlan } from "./rollback-plan-store";
 import { loadDeploymentSnapshot } from "./snapshot-store";
 
 // Rolling forward uses the same serving moves as a rollback (lib/serving/moves.ts), with the
@@ -41,11 +42,9 @@ export type AppliedPromotion = { version: string; steps: { name: string; status:
  * is recorded. Call it before recording the promotion with `applied: true`.
  */
 export async function applyPromotionOnServing(ctx: MutationContext, deploymentSlug: string, input: { version: string; override?: boolean }): Promise<AppliedPromotion> {
-  const deployment = await db().deployment.findUnique({
-    where: { slug: deploymentSlug },
-    include: { consumers: { select: { name: true, blocking: true } }, policies: { orderBy: { createdAt: "asc" }, take: 1, select: { blockOnUnacknowledged: true } } },
-  });
+  const deployment = await db().deployment.findUnique({ where: { slug: deploymentSlug } });
   if (!deployment) throw notFound(`deployment ${deploymentSlug}`);
+  const plan = await readRollbackPlan(db(), deployment.id);
   // The role check and the lifecycle check, read-only: the promotion itself is recorded afterwards.
   const { target, current } = await runMutation(ctx, "OPERATOR", async ({ tx }) => {
     const stored = await loadDeploymentSnapshot(tx, deployment.id);
@@ -86,11 +85,7 @@ export async function applyPromotionOnServing(ctx: MutationContext, deploymentSl
             target: target.version,
             reason: `promotion:${deploymentSlug}:${input.version}: ${input.version} is live`,
             ackTimeoutMs: Math.min(env().ROLLBACK_CONSUMER_ACK_TIMEOUT_MS, MAX_ACK_WAIT_MS),
-            acks: {
-              blocksAll: deployment.policies[0]?.blockOnUnacknowledged ?? false,
-              blockingConsumers: new Set(deployment.consumers.filter((c) => c.blocking).map((c) => c.name)),
-              setBy: "the policy",
-            },
+            acks: { blocksAll: plan.blockOnUnacknowledged, blockingConsumers: new Set(plan.blockingConsumers), setBy: "the rollback plan" },
           },
           noProgress,
         ),

@@ -93,8 +93,8 @@ export async function listPolicies(deploymentSlug: string, metric?: string): Pro
 
 /**
  * Creates or replaces the deployment's policy for `policy.metric`, audited with before and
- * after. Only the trigger's fields are written: how a rollback runs (mode, ramp, approvals)
- * belongs to the rollback settings and is left as it was.
+ * after. A policy is detection only: how a rollback runs (mode, ramp, approvals, blocking
+ * consumers) is the deployment's rollback plan (lib/deployments/rollback-plan-store.ts).
  */
 export async function putPolicy(
   ctx: MutationContext,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rollbackPlanSchema } from "@/lib/deployments/rollback-plan";
 
 /**
  * The rollback policy contract (`PUT /api/v1/deployments/{deployment}/policy`).
@@ -69,22 +70,28 @@ export const floorRuleSchema = z.discriminatedUnion("mode", [explicitFloorSchema
   error: 'floor.mode must be "explicit" or "prior"',
 });
 
+/** Fields of the deployment's rollback plan, which a policy used to carry: refused with a pointer. */
+const PLAN_FIELDS = new Set(Object.keys(rollbackPlanSchema.shape));
+
 export const rollbackPolicySchema = z
-  .strictObject({
-    metric: metricNameSchema,
-    direction: directionSchema,
-    floor: floorRuleSchema,
-    windowSeconds: positiveInt("windowSeconds", MIN_WINDOW_SECONDS, MAX_WINDOW_SECONDS),
-    evaluationIntervalSeconds: positiveInt(
-      "evaluationIntervalSeconds",
-      MIN_EVALUATION_INTERVAL_SECONDS,
-    ),
-    minSamples: positiveInt("minSamples", 1),
-    sampleIntervalSeconds: positiveInt("sampleIntervalSeconds", 1).default(
-      DEFAULT_SAMPLE_INTERVAL_SECONDS,
-    ),
-    action: rollbackActionSchema,
-  })
+  .strictObject(
+    {
+      metric: metricNameSchema,
+      direction: directionSchema,
+      floor: floorRuleSchema,
+      windowSeconds: positiveInt("windowSeconds", MIN_WINDOW_SECONDS, MAX_WINDOW_SECONDS),
+      evaluationIntervalSeconds: positiveInt("evaluationIntervalSeconds", MIN_EVALUATION_INTERVAL_SECONDS),
+      minSamples: positiveInt("minSamples", 1),
+      sampleIntervalSeconds: positiveInt("sampleIntervalSeconds", 1).default(DEFAULT_SAMPLE_INTERVAL_SECONDS),
+      action: rollbackActionSchema,
+    },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys" && issue.keys.some((key) => PLAN_FIELDS.has(key))
+          ? `${issue.keys.join(", ")}: how a deployment rolls back is its rollback plan, not a metric's policy (PUT /api/v1/deployments/{deployment}/rollback-plan)`
+          : undefined,
+    },
+  )
   .superRefine((policy, ctx) => {
     if (policy.windowSeconds < policy.evaluationIntervalSeconds) {
       ctx.addIssue({

@@ -50,3 +50,37 @@ describe("20261201100000_serving_backend_kind", () => {
     expect(rows).toEqual([{ servingKind: "http", servingConfig: { baseUrl: "http://serving.internal:8080", secretEnv: "SERVING_SECRET" } }]);
   });
 });
+
+describe("20261201100100_rollback_plan", () => {
+  it("makes each deployment's oldest policy its rollback plan, and drops the settings from policies", async () => {
+    await migrate({ before: "20261201100100_rollback_plan" });
+    const insertDeployment = async (slug: string) =>
+      (
+        await client.query<{ id: number }>(
+          `INSERT INTO "Deployment" (slug, "modelId", "servingKind", "servingConfig", "updatedAt") SELECT $1, id, 'http', '{"baseUrl": "http://x"}', now() FROM "Model" LIMIT 1 RETURNING id`,
+          [slug],
+        )
+      ).rows[0]!.id;
+    const withPolicies = await insertDeployment("dep-plan");
+    const withoutPolicies = await insertDeployment("dep-no-plan");
+    const policy = (metric: string, createdAt: string, settings: [string, string, number, boolean, boolean]) =>
+      client.query(
+        `INSERT INTO "RollbackPolicy" (id, "deploymentId", metric, direction, "floorMode", "floorValue", "windowSeconds", "evaluationIntervalSeconds", "minSamples", action, "createdAt", "updatedAt",
+                                       "rollbackMode", "rampStages", "rampDwellSeconds", "requireDistinctApprover", "blockOnUnacknowledged")
+         VALUES ($1, $2, $3, 'HIGHER_IS_BETTER', 'EXPLICIT', 0.9, 600, 60, 5, 'NOTIFY', $4, now(), $5, $6, $7, $8, $9)`,
+        [`p-${metric}`, withPolicies, metric, createdAt, ...settings],
+      );
+    await policy("latency", "2026-11-02T00:00:00Z", ["RAMP", "[5, 100]", 30, true, false]);
+    // The oldest policy decided how the deployment rolled back; it becomes the plan.
+    await policy("accuracy", "2026-11-01T00:00:00Z", ["INSTANT", "[20, 100]", 120, false, true]);
+
+    await migrate({ through: "20261201100100_rollback_plan" });
+    const plans = await client.query(`SELECT "deploymentId", mode, "rampStages", "rampDwellSeconds", "requireDistinctApprover", "blockOnUnacknowledged" FROM "RollbackPlan"`);
+    expect(plans.rows).toEqual([
+      { deploymentId: withPolicies, mode: "INSTANT", rampStages: [20, 100], rampDwellSeconds: 120, requireDistinctApprover: false, blockOnUnacknowledged: true },
+    ]);
+    expect(plans.rows.some((row) => row.deploymentId === withoutPolicies)).toBe(false);
+    const columns = await client.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'RollbackPolicy' AND column_name IN ('rollbackMode', 'rampStages')`);
+    expect(columns.rows).toEqual([]);
+  });
+});

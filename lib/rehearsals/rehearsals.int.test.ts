@@ -88,7 +88,7 @@ describe("a rehearsal against the serving simulator", () => {
 describe("refusing to rehearse", () => {
   it("refuses during an open detection on the live version, keeping the refusal with its reason (409 from the API)", async () => {
     const { deployment, versions } = await liveOnSimulator();
-    const policy = await makePolicy(deployment.id, { rollbackMode: "INSTANT" });
+    const policy = await makePolicy(deployment.id);
     await makeDetection(policy, versions.find((v) => v.version === "v14")!.id, { detectedAt: new Date(), timeToDetectMs: 600_000 });
     const { token } = await makeToken("OPERATOR");
     const response = await startRoute(apiRequest(`/api/v1/deployments/${deployment.slug}/rehearsals`, { token, method: "POST" }), params({ deployment: deployment.slug }));

@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma, type RollbackOperation, type RollbackStatus } from "@prisma/client";
 import type { Actor } from "@/lib/actor";
+import { readRollbackPlan } from "@/lib/deployments/rollback-plan-store";
 import { hasRole } from "@/lib/auth/roles";
 import type { Tx } from "@/lib/db";
 import { conflict, forbidden, notFound } from "@/lib/errors";
@@ -35,20 +36,16 @@ function requireOwnerOrApprover(op: RollbackOperation, actor: Actor, verb: strin
 }
 
 /**
- * APPROVER: AWAITING_APPROVAL → APPROVED, then execution is queued after commit. A policy that
- * requires a distinct approver (the default when the deployment has none) refuses the requester.
+ * APPROVER: AWAITING_APPROVAL → APPROVED, then execution is queued after commit. A rollback plan
+ * that requires a distinct approver (the default) refuses the requester.
  */
 export async function approveRollback(ctx: MutationContext, id: string, note?: string): Promise<DecidedRollback> {
   const result = await runMutation(ctx, "APPROVER", async ({ tx, audit, actor }) => {
     const op = await lockOperation(tx, id);
     requireTransition(op, "APPROVED", "approved");
-    const policy = await tx.rollbackPolicy.findFirst({
-      where: op.detectionId ? { detections: { some: { id: op.detectionId } } } : { deploymentId: op.deploymentId },
-      orderBy: { createdAt: "asc" },
-      select: { requireDistinctApprover: true },
-    });
-    if ((policy?.requireDistinctApprover ?? true) && isRequester(op, actor)) {
-      throw forbidden("this deployment's policy requires the approver to be someone other than the requester; ask another APPROVER");
+    const plan = await readRollbackPlan(tx, op.deploymentId);
+    if (plan.requireDistinctApprover && isRequester(op, actor)) {
+      throw forbidden("this deployment's rollback plan requires the approver to be someone other than the requester; ask another APPROVER");
     }
     const updated = await tx.rollbackOperation.update({
       where: { id },

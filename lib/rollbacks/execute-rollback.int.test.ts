@@ -6,7 +6,7 @@ import { POST as promotionsRoute } from "@/app/api/v1/deployments/[deployment]/p
 import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
 import { newRequestId } from "@/lib/mutation";
-import { makeDeployment, makeDetection, makePolicy, makeToken, makeUser } from "@/lib/testing/factories";
+import { makeDeployment, makeDetection, makePolicy, makeRollbackPlan, makeToken, makeUser } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
 import { approveRollback, retryRollback } from "./decide-rollback";
 import { requestRollback } from "./request-rollback";
@@ -37,8 +37,8 @@ const finished = (id: string) =>
   }, `rollback ${id} to finish`);
 
 /**
- * A deployment with v14 live and v13 prior in the database and on the simulator, a policy
- * (ramp 10 → 100 with a 1 s dwell) and a detection against v14.
+ * A deployment with v14 live and v13 prior in the database and on the simulator, a policy, a
+ * rollback plan (ramp 10 → 100 with a 1 s dwell) and a detection against v14.
  */
 async function incident(
   options: { servingBaseUrl?: string; lacking?: string[]; blockOnUnacknowledged?: boolean; dwellSeconds?: number; pinOnSimulator?: boolean } = {},
@@ -47,14 +47,8 @@ async function incident(
   const made = await makeDeployment({ versions: ["v12", "v13", "v14"], serving: { kind: "http", baseUrl: options.servingBaseUrl ?? sim.url, capabilities: lacking } });
   const { deployment, versions } = made;
   if (options.pinOnSimulator !== false) await sim.serving.pinVersion(deployment.slug, { version: "v14" });
-  const policy = await makePolicy(deployment.id, {
-    floorValue: 0.88,
-    evaluationIntervalSeconds: 30,
-    action: "REQUEST",
-    rampStages: [10, 100],
-    rampDwellSeconds: options.dwellSeconds ?? 1,
-    blockOnUnacknowledged: options.blockOnUnacknowledged ?? false,
-  });
+  const policy = await makePolicy(deployment.id, { floorValue: 0.88, evaluationIntervalSeconds: 30, action: "REQUEST" });
+  await makeRollbackPlan(deployment.id, { rampStages: [10, 100], rampDwellSeconds: options.dwellSeconds ?? 1, blockOnUnacknowledged: options.blockOnUnacknowledged ?? false });
   const detection = await makeDetection(policy, versions.find((v) => v.version === "v14")!.id, {
     detectedAt: new Date(Date.now() - 60_000),
     timeToDetectMs: 420_000,
@@ -185,7 +179,7 @@ describe("executing a rollback on the serving simulator", () => {
     await expect(scene.request("instant")).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
-  it("names a consumer that never acknowledges and completes with a warning when the policy does not block", async () => {
+  it("names a consumer that never acknowledges and completes with a warning when the rollback plan does not block", async () => {
     const scene = await incident({ blockOnUnacknowledged: false });
     await sim.control("PUT", `/sim/deployments/${scene.deployment.slug}/consumers`, { ids: ["triage-agent", "reply-drafter"] });
     await sim.control("PUT", "/sim/faults", { deployment: scene.deployment.slug, silentConsumers: ["reply-drafter"] });
@@ -202,7 +196,7 @@ describe("executing a rollback on the serving simulator", () => {
     }
   });
 
-  it("fails naming the silent consumer when the policy blocks on it, and a retry skips what serving already shows", async () => {
+  it("fails naming the silent consumer when the rollback plan blocks on it, and a retry skips what serving already shows", async () => {
     const scene = await incident({ blockOnUnacknowledged: true });
     await sim.control("PUT", `/sim/deployments/${scene.deployment.slug}/consumers`, { ids: ["triage-agent", "reply-drafter"] });
     await sim.control("PUT", "/sim/faults", { deployment: scene.deployment.slug, silentConsumers: ["reply-drafter"] });
@@ -210,7 +204,7 @@ describe("executing a rollback on the serving simulator", () => {
     await scene.approve(id);
     const op = await finished(id);
     expect(op.status).toBe("FAILED");
-    expect(op.failureReason).toBe("invalidate_consumers: no acknowledgement within 0.7 s from reply-drafter (the policy blocks on unacknowledged consumers)");
+    expect(op.failureReason).toBe("invalidate_consumers: no acknowledgement within 0.7 s from reply-drafter (the rollback plan blocks on unacknowledged consumers)");
     expect((await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } })).liveVersionId).toBe(scene.id("v14"));
 
     // The consumer speaks again; the retry re-checks each step against the serving plane.

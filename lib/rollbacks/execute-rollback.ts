@@ -3,6 +3,7 @@ import type { RollbackStep } from "@prisma/client";
 import pg from "pg";
 import { SYSTEM_ACTOR } from "@/lib/actor";
 import { applyEvent } from "@/lib/deployments/lifecycle";
+import { readRollbackPlan } from "@/lib/deployments/rollback-plan-store";
 import { loadDeploymentSnapshot, saveDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -55,8 +56,7 @@ async function loadContext(operationId: string, options: ExecuteRollbackOptions,
   const op = await db().rollbackOperation.findUnique({
     where: { id: operationId },
     include: {
-      deployment: { select: { slug: true, servingKind: true, servingConfig: true, consumers: { select: { name: true, blocking: true } } } },
-      detection: { select: { policy: { select: { blockOnUnacknowledged: true } } } },
+      deployment: { select: { slug: true, servingKind: true, servingConfig: true } },
       approvedBy: { select: { email: true } },
     },
   });
@@ -66,9 +66,7 @@ async function loadContext(operationId: string, options: ExecuteRollbackOptions,
     select: { id: true, version: true, manifest: true, purgedAt: true },
   });
   const ref = (id: number) => versions.find((v) => v.id === id)!;
-  const policy =
-    op.detection?.policy ??
-    (await db().rollbackPolicy.findFirst({ where: { deploymentId: op.deploymentId }, orderBy: { createdAt: "asc" }, select: { blockOnUnacknowledged: true } }));
+  const plan = await readRollbackPlan(db(), op.deploymentId);
   return {
     operationId: op.id,
     kind: op.kind,
@@ -78,8 +76,8 @@ async function loadContext(operationId: string, options: ExecuteRollbackOptions,
     to: ref(op.toVersionId),
     approvedById: op.approvedById,
     approvedLabel: op.approvedBy?.email ?? null,
-    blockOnUnacknowledged: policy?.blockOnUnacknowledged ?? false,
-    blockingConsumers: new Set(op.deployment.consumers.filter((c) => c.blocking).map((c) => c.name)),
+    blockOnUnacknowledged: plan.blockOnUnacknowledged,
+    blockingConsumers: new Set(plan.blockingConsumers),
     consumerAckTimeoutMs: options.consumerAckTimeoutMs ?? env().ROLLBACK_CONSUMER_ACK_TIMEOUT_MS,
     serving: options.serving ?? servingAdapterFor(op.deployment),
     probe: options.serving ?? servingAdapterFor(op.deployment, { retries: 0 }),

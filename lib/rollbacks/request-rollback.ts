@@ -2,7 +2,8 @@ import "server-only";
 import { Prisma, type RollbackStatus } from "@prisma/client";
 import { checkRollbackable } from "@/lib/deployments/lifecycle";
 import { loadDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
-import { db } from "@/lib/db";
+import { readRollbackPlan, type EffectivePlan } from "@/lib/deployments/rollback-plan-store";
+import { db, type Tx } from "@/lib/db";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
 import { lackingReason, trafficModeFor, trafficModes, type TrafficMode } from "@/lib/serving/capabilities";
@@ -41,6 +42,15 @@ async function inFlightConflict(deploymentId: number): Promise<AppError> {
       : "a rollback is already in flight on this deployment",
     open ? { rollbackId: open.id } : undefined,
   );
+}
+
+/**
+ * The mode the plan chooses. A deployment nobody configured for rollback (no plan of its own and
+ * no policy) rehearses with an instant flip, so its weekly rehearsal takes seconds, not a ramp.
+ */
+async function planMode(tx: Tx, deploymentId: number, kind: RollbackKind, plan: EffectivePlan): Promise<TrafficMode> {
+  if (kind === "INCIDENT" || plan.configured) return plan.mode;
+  return (await tx.rollbackPolicy.count({ where: { deploymentId } })) > 0 ? plan.mode : "instant";
 }
 
 /**
@@ -88,20 +98,21 @@ export async function requestRollback(ctx: MutationContext, input: RequestRollba
         throw conflict(`targetVersion ${input.targetVersion} is not this deployment's prior pinned version (${toVersion})`, { reason: "not_prior" });
       }
 
-      const policy = input.detectionId
-        ? await tx.detection.findUnique({ where: { id: input.detectionId }, select: { policy: true } }).then((d) => d?.policy ?? null)
-        : await tx.rollbackPolicy.findFirst({ where: { deploymentId: deployment.id }, orderBy: { createdAt: "asc" } });
       const kind = input.kind ?? "INCIDENT";
-      const chosen = input.mode === "plan" ? trafficModeFor(policy?.rollbackMode === "RAMP" ? "ramp" : "instant", capabilities) : input.mode;
+      const rollbackPlan = await readRollbackPlan(tx, deployment.id);
+      const chosen = input.mode === "plan" ? trafficModeFor(await planMode(tx, deployment.id, kind, rollbackPlan), capabilities) : input.mode;
       if (chosen === null) throw conflict("the serving backend can move traffic neither at once nor in stages", { reason: "no_traffic_mode" });
       const mode = chosen === "ramp" ? "RAMP" : "INSTANT";
-      const rampStages = mode === "RAMP" ? ((policy?.rampStages as number[] | undefined) ?? [10, 100]) : [100];
-      const rampDwellSeconds = mode === "RAMP" ? (policy?.rampDwellSeconds ?? 60) : 0;
+      const rampStages = mode === "RAMP" ? rollbackPlan.rampStages : [100];
+      const rampDwellSeconds = mode === "RAMP" ? rollbackPlan.rampDwellSeconds : 0;
       const plan = planRollbackSteps(mode === "RAMP" ? { mode, kind, rampStages, rampDwellSeconds } : { mode, kind });
-      if (!plan.ok) throw new AppError("VALIDATION", `policy: ${plan.error.message}`);
+      if (!plan.ok) throw new AppError("VALIDATION", `rollback plan: ${plan.error.message}`);
 
-      // Rehearsals and a detection whose policy says "auto" need no person to approve.
-      const autoApproved = kind === "REHEARSAL" || (input.origin === "detection" && policy?.action === "AUTO");
+      // Rehearsals, and a detection whose policy's action is "auto", need no person to approve.
+      const detectedBy = input.detectionId
+        ? await tx.detection.findUnique({ where: { id: input.detectionId }, select: { policy: { select: { action: true } } } })
+        : null;
+      const autoApproved = kind === "REHEARSAL" || (input.origin === "detection" && detectedBy?.policy.action === "AUTO");
       const now = new Date();
       const operation = await tx.rollbackOperation.create({
         data: {

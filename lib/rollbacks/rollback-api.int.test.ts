@@ -11,7 +11,7 @@ import { POST as cancelRoute } from "@/app/api/v1/rollbacks/[id]/cancel/route";
 import { POST as retryRoute } from "@/app/api/v1/rollbacks/[id]/retry/route";
 import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
-import { makeDeployment, makePolicy, makeToken } from "@/lib/testing/factories";
+import { makeDeployment, makePolicy, makeRollbackPlan, makeToken } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
 import { verifyWebhookSignature } from "@/lib/webhooks/deliver-webhook";
 
@@ -23,7 +23,8 @@ const decide = (route: typeof approveRoute, id: string, token: string, body?: un
   route(apiRequest(`/api/v1/rollbacks/${id}/x`, { method: "POST", token, body }), params({ id }));
 
 async function withPolicy(deployment: Deployment, requireDistinctApprover: boolean) {
-  await makePolicy(deployment.id, { floorValue: 0.88, evaluationIntervalSeconds: 30, action: "REQUEST", requireDistinctApprover });
+  await makePolicy(deployment.id, { floorValue: 0.88, evaluationIntervalSeconds: 30, action: "REQUEST" });
+  await makeRollbackPlan(deployment.id, { requireDistinctApprover });
 }
 
 let operator: Awaited<ReturnType<typeof makeToken>>;
@@ -101,7 +102,7 @@ describe("deciding on a rollback", () => {
     expect(Number(jobs[0]!.n)).toBe(1);
   });
 
-  it("refuses the requester's own approval when the policy requires a distinct approver", async () => {
+  it("refuses the requester's own approval when the rollback plan requires a distinct approver", async () => {
     const { deployment } = await makeDeployment();
     await withPolicy(deployment, true);
     const { id } = await (await post(deployment, approver.token, { mode: "ramp", reason: "x" })).json();
@@ -111,7 +112,7 @@ describe("deciding on a rollback", () => {
     expect((await db().rollbackOperation.findUniqueOrThrow({ where: { id } })).status).toBe("AWAITING_APPROVAL");
   });
 
-  it("lets the requester approve when the policy allows it", async () => {
+  it("lets the requester approve when the rollback plan allows it", async () => {
     const { deployment } = await makeDeployment();
     await withPolicy(deployment, false);
     const { id } = await (await post(deployment, approver.token, { mode: "instant", reason: "x" })).json();

@@ -2,6 +2,7 @@ import "server-only";
 import type { Role } from "@prisma/client";
 import { checkRollbackable } from "@/lib/deployments/lifecycle";
 import { loadDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
+import { readRollbackPlan } from "@/lib/deployments/rollback-plan-store";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { diffManifests, stateManifest, type StateCategory } from "@/lib/registry/version-ref";
@@ -42,7 +43,8 @@ export async function getRollbackPreview(slug: string, viewerRole: Role): Promis
   const checked = checkRollbackable(stored.snapshot);
   const open = await db().rollbackOperation.findMany({ where: { deploymentId: deployment.id }, orderBy: { requestedAt: "desc" }, take: 5, select: { id: true, status: true } });
   const inFlight = open.find((op) => isInFlight(op.status)) ?? null;
-  const policy = await db().rollbackPolicy.findFirst({ where: { deploymentId: deployment.id }, orderBy: { createdAt: "asc" } });
+  const plan = await readRollbackPlan(db(), deployment.id);
+  const automatic = await db().rollbackPolicy.findFirst({ where: { deploymentId: deployment.id, action: "AUTO" }, select: { metric: true } });
   const detection = deployment.liveVersionId
     ? await db().detection.findFirst({ where: { deploymentId: deployment.id, versionId: deployment.liveVersionId, resolvedAt: null }, orderBy: { detectedAt: "desc" } })
     : null;
@@ -67,8 +69,7 @@ export async function getRollbackPreview(slug: string, viewerRole: Role): Promis
       splitBrainParts = [...diff.splitBrainCategories];
     }
   }
-  const distinct = policy?.requireDistinctApprover ?? true;
-  const autoNote = policy?.action === "AUTO" ? " (a detection under this policy rolls back automatically)" : "";
+  const autoNote = automatic ? ` (a detection of ${automatic.metric} rolls back automatically)` : "";
   return {
     deployment: slug,
     fromVersion: from,
@@ -80,10 +81,10 @@ export async function getRollbackPreview(slug: string, viewerRole: Role): Promis
     serving,
     modes,
     skipped: { instant: skippedMoves(serving.capabilities, "instant"), ramp: skippedMoves(serving.capabilities, "ramp") },
-    defaultMode: trafficModeFor(policy?.rollbackMode === "INSTANT" ? "instant" : "ramp", serving.capabilities) ?? "instant",
-    rampStages: (policy?.rampStages as number[] | undefined) ?? [10, 100],
-    rampDwellSeconds: policy?.rampDwellSeconds ?? 60,
-    approval: `${distinct ? "an APPROVER other than the requester" : "any APPROVER (the requester may approve their own)"} must approve${autoNote}${viewerRole === "VIEWER" ? "; your VIEWER role cannot request it" : ""}`,
+    defaultMode: trafficModeFor(plan.mode, serving.capabilities) ?? "instant",
+    rampStages: plan.rampStages,
+    rampDwellSeconds: plan.rampDwellSeconds,
+    approval: `${plan.requireDistinctApprover ? "an APPROVER other than the requester" : "any APPROVER (the requester may approve their own)"} must approve${autoNote}${viewerRole === "VIEWER" ? "; your VIEWER role cannot request it" : ""}`,
     openDetection: detection
       ? { id: detection.id, metric: detection.metric, detectedAt: detection.detectedAt.toISOString(), floorValue: detection.floorValue, timeToDetectMs: detection.timeToDetectMs }
       : null,

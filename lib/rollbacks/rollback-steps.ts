@@ -127,7 +127,7 @@ async function invalidateStep(input: StepInput): Promise<StepResult> {
       target: target.version,
       reason: `rollback ${ctx.operationId}: ${target.version} is live`,
       ackTimeoutMs: ctx.consumerAckTimeoutMs,
-      acks: { blocksAll: ctx.blockOnUnacknowledged, blockingConsumers: ctx.blockingConsumers, setBy: "the policy" },
+      acks: { blocksAll: ctx.blockOnUnacknowledged, blockingConsumers: ctx.blockingConsumers, setBy: "the rollback plan" },
     },
     progressOf(input),
   );

@@ -1,5 +1,6 @@
 // The rollback operation's own state machine, its planned steps, and its timings. The
 // deployment's lifecycle (lib/deployments/lifecycle.ts) moves only while an operation EXECUTES.
+import { DEFAULT_RAMP_DWELL_SECONDS, DEFAULT_RAMP_STAGES, rampStagesProblem } from "@/lib/deployments/rollback-plan";
 
 export type RollbackStatus =
   | "REQUESTED"
@@ -105,9 +106,6 @@ export type RollbackStepPlan =
       readonly dwellSeconds: number;
     };
 
-export const DEFAULT_RAMP_STAGES: readonly number[] = [10, 100];
-export const DEFAULT_RAMP_DWELL_SECONDS = 60;
-
 export interface RollbackPlanInput {
   readonly mode: RollbackMode;
   readonly kind: RollbackKind;
@@ -127,20 +125,6 @@ function rampError(message: string): Result<never, RollbackPlanError> {
   return { ok: false, error: { code: "invalid_ramp", message } };
 }
 
-function validateStages(stages: readonly number[]): string | null {
-  if (stages.length === 0) return "a ramp needs at least one stage";
-  let previous = 0;
-  for (const percent of stages) {
-    if (!Number.isInteger(percent) || percent <= 0 || percent > 100) {
-      return `ramp stages are whole percentages from 1 to 100 (got ${percent})`;
-    }
-    if (percent <= previous) return "ramp stages must increase strictly";
-    previous = percent;
-  }
-  if (previous !== 100) return "the last ramp stage must be 100% so the target carries all traffic";
-  return null;
-}
-
 /**
  * The ordered steps of one operation. Rollback is a deployment, not an undo, so each leg runs
  * the full forward-path sequence; a rehearsal runs it twice, the second time re-pinning the
@@ -152,7 +136,7 @@ export function planRollbackSteps(input: RollbackPlanInput): Result<RollbackStep
   if (input.mode === "RAMP") {
     stages = input.rampStages ?? DEFAULT_RAMP_STAGES;
     dwell = input.rampDwellSeconds ?? DEFAULT_RAMP_DWELL_SECONDS;
-    const problem = validateStages(stages);
+    const problem = rampStagesProblem(stages);
     if (problem !== null) return rampError(problem);
     if (!Number.isInteger(dwell) || dwell < 0) {
       return rampError("the ramp dwell is a whole number of seconds, 0 or more");

@@ -116,6 +116,11 @@ export function makePolicy(deploymentId: number, overrides: Partial<Prisma.Rollb
   });
 }
 
+/** The deployment's rollback plan: its defaults (ramp 10 → 100, 60 s dwell) unless overridden. */
+export function makeRollbackPlan(deploymentId: number, overrides: Partial<Prisma.RollbackPlanUncheckedCreateInput> = {}) {
+  return db().rollbackPlan.create({ data: { deploymentId, ...overrides } });
+}
+
 /** A detection of `versionId` under `policy`, detected at `detectedAt` after `timeToDetectMs` of breach. */
 export function makeDetection(
   policy: { id: string; deploymentId: number; metric: string; floorValue: number | null; action: Prisma.DetectionUncheckedCreateInput["action"] },

@@ -1,7 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useState, useTransition, type FormEvent } from "react";
+import { useEffect, useState, useTransition } from "react";
+import { useSaveForm } from "@/components/ui/use-action";
 import { rehearseNowAction, updateRehearsalScheduleAction } from "@/lib/rehearsals/actions";
 
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
@@ -33,23 +34,15 @@ export function RehearseNowButton({ deployment }: { deployment: string }) {
 }
 
 export function ScheduleForm({ deployment, enabled, weekday, hourUtc }: { deployment: string; enabled: boolean; weekday: number; hourUtc: number }) {
-  const router = useRouter();
-  const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
-  const [pending, startTransition] = useTransition();
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    startTransition(async () => {
-      const result = await updateRehearsalScheduleAction({
-        deploymentSlug: deployment,
-        enabled: data.get("enabled") === "on",
-        weekday: Number(data.get("weekday")),
-        hourUtc: Number(data.get("hourUtc")),
-      });
-      setMessage(result.ok ? { tone: "success", text: "Schedule saved." } : { tone: "error", text: result.error.message });
-      if (result.ok) router.refresh();
-    });
-  }
+  const { onSubmit, pending, message } = useSaveForm(updateRehearsalScheduleAction, {
+    toInput: (data) => ({
+      deploymentSlug: deployment,
+      enabled: data.get("enabled") === "on",
+      weekday: Number(data.get("weekday")),
+      hourUtc: Number(data.get("hourUtc")),
+    }),
+    saved: "Schedule saved.",
+  });
   return (
     <form className="form-inline" onSubmit={onSubmit} aria-label={`Rehearsal schedule of ${deployment}`}>
       <label className="field">

@@ -13,6 +13,7 @@ import { getDeploymentTimeline } from "@/lib/deployments/get-deployment-timeline
 import { HistorySection } from "./history-section";
 import { ManifestsSection } from "./manifests-section";
 import { OverviewSection } from "./overview-section";
+import { RollbackPlanSection } from "./rollback-plan-section";
 
 type Props = { params: Promise<{ deployment: string }> };
 
@@ -48,6 +49,7 @@ export default async function DeploymentPage({ params }: Props) {
         <OverviewSection deployment={deployment} now={now} />
         <DeploymentReadiness deployment={deployment.slug} />
         <RollbackPanel slug={deployment.slug} />
+        <RollbackPlanSection deployment={deployment} />
         <section aria-labelledby="canary-heading">
           <CanarySection deployment={deployment.slug} />
         </section>
