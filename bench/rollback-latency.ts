@@ -18,10 +18,11 @@ async function main() {
   const { approveRollback } = await import("@/lib/rollbacks/decide-rollback");
   const { requestRollback } = await import("@/lib/rollbacks/request-rollback");
   const { startRollbackWorker } = await import("@/lib/rollbacks/rollback-queue");
+  const { rollbackOutcomes } = await import("@/lib/jobs/rollback-outcomes");
   const { startSimulatorProcess } = await import("@/lib/rollbacks/simulator-process");
 
   const sim = await startSimulatorProcess();
-  const worker = await startRollbackWorker({ concurrency: 1, log: () => {} });
+  const worker = await startRollbackWorker({ outcomes: rollbackOutcomes, concurrency: 1, log: () => {} });
   const serving = sim.serving;
   const operator = await makeUser("OPERATOR");
   const approver = await makeUser("APPROVER");

@@ -6,6 +6,7 @@ import { deleteExpiredPoints } from "@/lib/metrics/retention";
 import { registerRehearsalSchedule } from "@/lib/rehearsals/rehearsal-schedule-job";
 import { startRollbackWorker } from "@/lib/rollbacks/rollback-queue";
 import { getBoss, stopBoss } from "./boss";
+import { rollbackOutcomes } from "./rollback-outcomes";
 
 /*
  * The evaluator's schedule. pg-boss cron has one-minute granularity and policies may ask for
@@ -103,7 +104,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<{ stop: 
   await boss.send(DISPATCH_QUEUE, {});
   workerIds.push(await registerRehearsalSchedule(boss, (line) => log(`rehearsals: ${line}`)));
 
-  const rollbacks = options.rollbacks === false ? null : await startRollbackWorker({ log: (line) => log(`rollbacks: ${line}`) });
+  const rollbacks = options.rollbacks === false ? null : await startRollbackWorker({ outcomes: rollbackOutcomes, log: (line) => log(`rollbacks: ${line}`) });
   log("canary evaluation, retention and rollback execution are running");
 
   return {

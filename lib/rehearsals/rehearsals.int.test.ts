@@ -4,6 +4,7 @@ import { POST as startRoute } from "@/app/api/v1/deployments/[deployment]/rehear
 import { GET as getRoute } from "@/app/api/v1/rehearsals/[id]/route";
 import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
+import { rollbackOutcomes } from "@/lib/jobs/rollback-outcomes";
 import { newRequestId } from "@/lib/mutation";
 import { startRollbackWorker } from "@/lib/rollbacks/rollback-queue";
 import { startSimulatorProcess, type SimulatorProcess } from "@/lib/rollbacks/simulator-process";
@@ -18,7 +19,7 @@ let worker: { stop: () => Promise<void> } | null = null;
 
 beforeAll(async () => {
   sim = await startSimulatorProcess();
-  worker = await startRollbackWorker({ consumerAckTimeoutMs: 2_000, log: () => {} });
+  worker = await startRollbackWorker({ outcomes: rollbackOutcomes, consumerAckTimeoutMs: 2_000, log: () => {} });
 });
 
 afterAll(async () => {

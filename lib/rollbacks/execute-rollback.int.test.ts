@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as promotionsRoute } from "@/app/api/v1/deployments/[deployment]/promotions/route";
 import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
+import { rollbackOutcomes } from "@/lib/jobs/rollback-outcomes";
 import { newRequestId } from "@/lib/mutation";
 import { makeDeployment, makeDetection, makePolicy, makeRollbackPlan, makeToken, makeUser } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
@@ -18,7 +19,7 @@ const ACK_TIMEOUT_MS = 700;
 let sim: SimulatorProcess;
 let worker: { stop: () => Promise<void> } | null = null;
 
-const startWorker = () => startRollbackWorker({ consumerAckTimeoutMs: ACK_TIMEOUT_MS, log: () => {} });
+const startWorker = () => startRollbackWorker({ outcomes: rollbackOutcomes, consumerAckTimeoutMs: ACK_TIMEOUT_MS, log: () => {} });
 
 async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

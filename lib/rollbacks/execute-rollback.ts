@@ -8,15 +8,16 @@ import { loadDeploymentSnapshot, saveDeploymentSnapshot } from "@/lib/deployment
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { newRequestId, runMutation, type MutationContext } from "@/lib/mutation";
-import { openPostmortemDraft } from "@/lib/postmortems/open-postmortem-draft";
-import { recordRehearsalOutcome } from "@/lib/rehearsals/record-rehearsal-outcome";
 import { servingAdapterFor } from "@/lib/serving/for-deployment";
 import { ExecutionInterrupted, StepFailure, type StepDetail } from "@/lib/serving/moves";
 import type { ServingAdapter, TrafficWeight } from "@/lib/serving/port";
 import { announceRollback } from "./announce-rollback";
+import type { RollbackOutcomes } from "./outcomes";
 import { asJson, runStep, stepParams, type ExecutionContext } from "./rollback-steps";
 
 export type ExecuteRollbackOptions = {
+  /** Who reacts when the operation completes or fails, inside that transaction (lib/jobs/rollback-outcomes.ts). */
+  outcomes: RollbackOutcomes;
   /** Aborted when the worker stops: the operation stays EXECUTING and the next start resumes it. */
   signal?: AbortSignal;
   consumerAckTimeoutMs?: number;
@@ -90,8 +91,9 @@ async function loadContext(operationId: string, options: ExecuteRollbackOptions,
  * ROLLING_BACK in the same transaction. A deployment that changed since the request (promoted,
  * frozen) fails the operation at preflight instead, and nothing moves on the serving plane.
  */
-async function claim(ctx: MutationContext, operationId: string): Promise<"claimed" | "failed" | "lost"> {
-  return runMutation(ctx, "ADMIN", async ({ tx, audit }) => {
+async function claim(ctx: MutationContext, operationId: string, outcomes: RollbackOutcomes): Promise<"claimed" | "failed" | "lost"> {
+  return runMutation(ctx, "ADMIN", async (scope) => {
+    const { tx, audit } = scope;
     const now = new Date();
     const claimed = await tx.rollbackOperation.updateMany({ where: { id: operationId, status: "APPROVED" }, data: { status: "EXECUTING", startedAt: now } });
     if (claimed.count === 0) return "lost";
@@ -109,6 +111,7 @@ async function claim(ctx: MutationContext, operationId: string): Promise<"claime
       const failureReason = `preflight: ${problem}`;
       await tx.rollbackOperation.update({ where: { id: operationId }, data: { status: "FAILED", failedAt: now, failureReason } });
       await tx.rollbackStep.updateMany({ where: { operationId, position: 0 }, data: { status: "FAILED", startedAt: now, finishedAt: now, error: problem, attempts: { increment: 1 } } });
+      await outcomes.publish(scope, { outcome: "failed", operationId, kind: op.kind, deploymentId: op.deploymentId, deployment: stored.slug });
       await audit({ action: "rollback.failed", targetType: "rollback", targetId: operationId, before: { status: "APPROVED" }, after: { status: "FAILED", failureReason } });
       return "failed";
     }
@@ -145,7 +148,16 @@ async function finishStep(ctx: MutationContext, step: RollbackStep, status: "SUC
   });
 }
 
-async function complete(ctx: MutationContext, exec: ExecutionContext, traffic: TrafficWeight[], warnings: string[]): Promise<void> {
+const outcomeOf = (exec: ExecutionContext, outcome: "completed" | "failed") => ({
+  outcome,
+  operationId: exec.operationId,
+  kind: exec.kind,
+  deploymentId: exec.deploymentId,
+  deployment: exec.slug,
+});
+
+/** COMPLETED, the deployment's record moved, and every outcome subscriber's work: one transaction. */
+async function complete(ctx: MutationContext, exec: ExecutionContext, outcomes: RollbackOutcomes, traffic: TrafficWeight[], warnings: string[]): Promise<void> {
   await runMutation(ctx, "ADMIN", async (scope) => {
     const { tx, audit } = scope;
     const now = new Date();
@@ -168,8 +180,7 @@ async function complete(ctx: MutationContext, exec: ExecutionContext, traffic: T
     if (detection && !detection.resolvedAt && exec.kind === "INCIDENT") {
       await tx.detection.update({ where: { id: detection.id }, data: { resolvedAt: now } });
     }
-    if (exec.kind === "INCIDENT") await openPostmortemDraft(scope, exec.operationId);
-    else await recordRehearsalOutcome(scope, exec.operationId);
+    await outcomes.publish(scope, outcomeOf(exec, "completed"));
     await audit({
       action: "rollback.completed",
       targetType: "rollback",
@@ -185,7 +196,7 @@ async function complete(ctx: MutationContext, exec: ExecutionContext, traffic: T
  * keeps the bad version live: the serving plane may be half-moved, and what it last reported is
  * recorded so someone can decide between retry and cancel.
  */
-async function fail(ctx: MutationContext, exec: ExecutionContext, step: RollbackStep, failure: StepFailure): Promise<void> {
+async function fail(ctx: MutationContext, exec: ExecutionContext, outcomes: RollbackOutcomes, step: RollbackStep, failure: StepFailure): Promise<void> {
   const failureReason = `${step.name}: ${failure.message}`;
   let servingState: unknown = "unknown: the serving plane did not answer";
   try {
@@ -206,7 +217,7 @@ async function fail(ctx: MutationContext, exec: ExecutionContext, step: Rollback
     const stored = await loadDeploymentSnapshot(tx, exec.deploymentId);
     const aborted = applyEvent(stored.snapshot, { type: "abort_rollback" });
     if (aborted.ok) await saveDeploymentSnapshot(tx, stored, aborted.value, { now });
-    if (exec.kind === "REHEARSAL") await recordRehearsalOutcome(scope, exec.operationId);
+    await outcomes.publish(scope, outcomeOf(exec, "failed"));
     await audit({
       action: "rollback.failed",
       targetType: "rollback",
@@ -229,14 +240,14 @@ async function fail(ctx: MutationContext, exec: ExecutionContext, step: Rollback
  * SUCCEEDED or SKIPPED are not run again; a step left RUNNING by a worker that died is re-run,
  * and because every step first reads the serving plane, it does only what is not yet true.
  */
-export async function executeRollback(operationId: string, options: ExecuteRollbackOptions = {}): Promise<ExecutionOutcome> {
+export async function executeRollback(operationId: string, options: ExecuteRollbackOptions): Promise<ExecutionOutcome> {
   const signal = options.signal ?? new AbortController().signal;
   const log = options.log ?? (() => {});
   const ctx: MutationContext = { actor: SYSTEM_ACTOR, requestId: `rollback-run:${newRequestId()}` };
   const outcome = await withOperationLock(operationId, async (): Promise<ExecutionOutcome> => {
     const current = await db().rollbackOperation.findUnique({ where: { id: operationId }, select: { status: true } });
     if (current?.status === "APPROVED") {
-      const claimed = await claim(ctx, operationId);
+      const claimed = await claim(ctx, operationId, options.outcomes);
       if (claimed === "failed") {
         announceRollback(operationId, "rollback.failed");
         return "failed";
@@ -278,13 +289,13 @@ export async function executeRollback(operationId: string, options: ExecuteRollb
       } catch (error) {
         if (error instanceof ExecutionInterrupted) return "interrupted";
         const failure = error instanceof StepFailure ? error : new StepFailure(error instanceof Error ? error.message : String(error));
-        await fail(ctx, exec, step, failure);
+        await fail(ctx, exec, options.outcomes, step, failure);
         announceRollback(operationId, exec.kind === "REHEARSAL" ? "rehearsal.failed" : "rollback.failed");
         log(`rollback ${operationId} failed at ${step.name}: ${failure.message}`);
         return "failed";
       }
     }
-    await complete(ctx, exec, traffic, warnings);
+    await complete(ctx, exec, options.outcomes, traffic, warnings);
     announceRollback(operationId, "rollback.completed");
     return "completed";
   });

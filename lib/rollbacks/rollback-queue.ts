@@ -64,14 +64,14 @@ export type RollbackWorkerOptions = Omit<ExecuteRollbackOptions, "signal" | "log
  * that died mid-rollback resumes from its last persisted step), then runs jobs as they come.
  * `stop()` interrupts running executions between steps and waits for them to let go.
  */
-export async function startRollbackWorker(options: RollbackWorkerOptions = {}): Promise<{ stop: () => Promise<void> }> {
+export async function startRollbackWorker(options: RollbackWorkerOptions): Promise<{ stop: () => Promise<void> }> {
   const log = options.log ?? ((line: string) => console.log(`[rollbacks] ${line}`));
   const boss = options.boss ?? (await getBoss());
   await ensureQueue(boss);
   const controller = new AbortController();
   const running = new Set<Promise<unknown>>();
   const concurrency = options.concurrency ?? 3;
-  const execution = { consumerAckTimeoutMs: options.consumerAckTimeoutMs, serving: options.serving };
+  const execution = { outcomes: options.outcomes, consumerAckTimeoutMs: options.consumerAckTimeoutMs, serving: options.serving };
 
   const handle = async (jobs: PgBoss.Job<RollbackJob>[]) => {
     for (const job of jobs) {
