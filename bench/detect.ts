@@ -11,7 +11,7 @@ async function main() {
   process.env.DATABASE_URL = database.url;
   process.env.NEXTAUTH_SECRET ??= "bench-secret-0123456789abcdef";
   const { db } = await import("@/lib/db");
-  const { storeResolvedPoints } = await import("@/lib/metrics/ingest");
+  const { storeResolvedPoints } = await import("@/lib/metrics/sources/push/store");
   const { findFirstFiringTime } = await import("@/lib/metrics/evaluator");
   const { closeMetricsPool } = await import("@/lib/metrics/pg-pool");
   const { makeMetricsDeployment } = await import("@/lib/metrics/test-deployment");

@@ -9,7 +9,7 @@ async function main() {
   try {
     const now = Date.now();
     const { slug, deployment, v1, v2, token } = await benchDeployment(new Date(now - 15 * DAY));
-    const { storeResolvedPoints } = await import("@/lib/metrics/ingest");
+    const { storeResolvedPoints } = await import("@/lib/metrics/sources/push/store");
     const { db } = await import("@/lib/db");
     await db().rollbackPolicy.create({
       data: { deploymentId: deployment.id, metric: "canary_accuracy", direction: "HIGHER_IS_BETTER", floorMode: "PRIOR", floorRule: { quantile: 0.1, bucketSeconds: 3600, lookbackDays: 7, tolerance: 0.005 }, windowSeconds: 1800, evaluationIntervalSeconds: 60, minSamples: 120, action: "REQUEST" },

@@ -107,6 +107,11 @@ export function CanaryChart({ deployment, metric }: { deployment: string; metric
           The chart could not load: {query.error.message}
         </div>
       ) : null}
+      {data?.sourceError ? (
+        <div className="alert error" role="alert" data-testid="source-error">
+          The metric source could not give this series: {data.sourceError}
+        </div>
+      ) : null}
       {query.isError && data ? (
         <p className="small" role="status" style={{ color: "var(--bad)" }}>
           Refreshing failed ({query.error.message}); showing the last data.

@@ -7,6 +7,7 @@ const VERDICT: Record<string, { tone: Tone; text: string }> = {
   healthy: { tone: "ok", text: "healthy" },
   breach: { tone: "bad", text: "breach" },
   no_data: { tone: "warn", text: "no data" },
+  error: { tone: "bad", text: "evaluation error" },
 };
 
 const ACTION_TEXT = { notify: "notify only", request: "request a rollback (needs approval)", auto: "roll back automatically" } as const;
@@ -21,6 +22,10 @@ export function PolicyPanel({ policy }: { policy: PolicyView }) {
         Rollback policy: <code>{policy.metric}</code>
       </h3>
       <dl className="kv">
+        <dt>Source</dt>
+        <dd>
+          <span className="mono">{policy.sourceDescription.kind}</span> <span className="muted">— {policy.sourceDescription.label}, {policy.sourceDescription.target}</span>
+        </dd>
         <dt>Floor</dt>
         <dd>
           {policy.effectiveFloor ? (

@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { DEMO_DEPLOYMENT, DEMO_METRIC, generateDemoSeries, type DemoSeries } from "@/lib/metrics/demo-series";
 import { evaluateWindow } from "@/lib/metrics/evaluator";
 import { downsampleMinMax } from "@/lib/metrics/downsample";
-import { storeResolvedPoints } from "@/lib/metrics/ingest";
+import { storeResolvedPoints } from "@/lib/metrics/sources/push/store";
 import { DEMO_TIME_ANCHOR_KEY, demoTimeline } from "./seed-registry";
 
 // 10-second points, as a real collector sends them (~150k points; about two seconds to store).

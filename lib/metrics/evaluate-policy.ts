@@ -7,9 +7,10 @@ import { requestRollback } from "@/lib/rollbacks/request-rollback";
 import { loadDeploymentContext } from "./deployment-context";
 import { downsampleMinMax } from "./downsample";
 import { evaluateWindow, type WindowVerdict } from "./evaluator";
-import { metricsPool } from "./pg-pool";
 import { policyRuleOf, type Verdict } from "./policy-store";
 import { resolveFloor } from "./resolve-floor";
+import { metricSourceFor } from "./sources/for-policy";
+import { MetricSourceError } from "./sources/source";
 import type { MetricSample } from "./types";
 
 /** Namespace of the per-deployment advisory lock (the first half of the two-int key). */
@@ -68,7 +69,8 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
       await record("no_data", { reason: "the deployment has no live version" });
       return { verdict: "no_data" as const, detectionId: null };
     }
-    const floor = await resolveFloor(policy.floor, policy.direction, policy.metric, context, now);
+    const source = metricSourceFor(policyRow);
+    const floor = await resolveFloor(policy.floor, policy.direction, policy.metric, context, source);
     if (floor.kind === "unavailable") {
       await record("no_data", { version: context.live.version, reason: `no floor: ${floor.reason}` });
       return { verdict: "no_data" as const, detectionId: null };
@@ -76,7 +78,18 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
 
     const windowMs = policy.windowSeconds * 1000;
     const from = Math.max(context.live.since.getTime(), now - windowMs - Math.max(windowMs, MAX_WALK_BACK_MS));
-    const samples = await loadSamples(context.id, policy.metric, context.live.id, from, now);
+    let samples: MetricSample[];
+    try {
+      samples = await source.window(
+        { deploymentId: context.id, deployment: context.slug, metric: policy.metric, versionId: context.live.id, version: context.live.version },
+        { from, to: now, stepSeconds: policy.sampleIntervalSeconds },
+      );
+    } catch (error) {
+      // The source could not answer: an error on the policy, never a breach or a pass.
+      if (!(error instanceof MetricSourceError)) throw error;
+      await record("error", { version: context.live.version, code: error.kind, reason: `${error.kind} error: ${error.message}` });
+      return { verdict: "error" as const, detectionId: null };
+    }
     const verdict: WindowVerdict = evaluateWindow({
       samples,
       now,
@@ -169,16 +182,4 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
     log(`detection ${result.detectionId}: ${policy.metric} breached its floor; policy action is notify`);
   }
   return { status: "evaluated", intervalSeconds, verdict: result.verdict, detectionId: result.detectionId, rollback };
-}
-
-async function loadSamples(deploymentId: number, metric: string, versionId: number, from: number, to: number): Promise<MetricSample[]> {
-  const { rows } = await metricsPool().query<{ ts: number; value: number; sampleCount: number }>(
-    `SELECT (extract(epoch FROM ts) * 1000)::float8 AS ts, value, "sampleCount"
-       FROM "MetricPoint"
-      WHERE "deploymentId" = $1 AND metric = $2 AND "versionId" = $3
-        AND ts >= to_timestamp($4::float8 / 1000.0) AND ts <= to_timestamp($5::float8 / 1000.0)
-      ORDER BY ts`,
-    [deploymentId, metric, versionId, from, to],
-  );
-  return rows;
 }

@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import { makeToken } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
 import { evaluatePolicy } from "./evaluate-policy";
-import { storeResolvedPoints } from "./ingest";
+import { storeResolvedPoints } from "./sources/push/store";
 import { makeMetricsDeployment } from "./test-deployment";
 
 const HOUR = 3_600_000;
@@ -135,5 +135,37 @@ describe("evaluation, detections and series", () => {
     const bad = await get(`metric=canary_accuracy&from=yesterday`);
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toMatch(/^query\.from: from must be an ISO-8601 time/);
+  });
+
+  it("reads the policy's source: one that cannot answer is an evaluation error on the policy, never a detection", async () => {
+    const now = Date.now();
+    const promotedAt = new Date(now - 3 * HOUR);
+    const { slug, deployment, v1, v2 } = await makeMetricsDeployment({ promotedAt });
+    await storeSeries(deployment.id, v2.id, promotedAt.getTime(), now, () => 0.5);
+    const { token } = await makeToken("APPROVER");
+    const put = (body: unknown) => putPolicy(apiRequest(`/x`, { method: "PUT", token, body }), params({ deployment: slug }));
+    const saved = await (await put({ ...basePolicy, source: { kind: "push" } })).json();
+    expect(saved).toMatchObject({ source: { kind: "push" }, sourceDescription: { kind: "push", target: "POST /api/v1/metrics" } });
+    const refused = await put({ ...basePolicy, source: { kind: "graphite", url: "http://graphite" } });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).message).toBe('source.kind: kind must be one of "push"');
+
+    // A source kind this build no longer knows: every read is a configuration error.
+    await db().rollbackPolicy.update({ where: { id: saved.id }, data: { sourceKind: "graphite", floorMode: "EXPLICIT", floorValue: 0.9, floorRule: undefined } });
+    const outcome = await evaluatePolicy(saved.id, { now });
+    expect(outcome).toMatchObject({ status: "evaluated", verdict: "error", detectionId: null });
+    const row = await db().rollbackPolicy.findUniqueOrThrow({ where: { id: saved.id } });
+    expect(row.lastVerdict).toBe("error");
+    expect(row.lastStats).toMatchObject({ code: "configuration", reason: expect.stringContaining('configuration error: graphite source: unknown metric source kind "graphite"') });
+    expect(await db().detection.count({ where: { deploymentId: deployment.id } })).toBe(0);
+
+    const series = await (await getSeries(apiRequest(`/x?metric=canary_accuracy`, { token }), params({ deployment: slug }))).json();
+    expect(series.sourceError).toContain("configuration error: graphite source");
+    expect(series.series.every((s: { points: unknown[] }) => s.points.length === 0)).toBe(true);
+
+    await db().rollbackPolicy.update({ where: { id: saved.id }, data: { floorMode: "PRIOR", floorValue: null, floorRule: { quantile: 0.1, bucketSeconds: 3600, lookbackDays: 7, tolerance: 0.005 } } });
+    await storeSeries(deployment.id, v1.id, promotedAt.getTime() - 24 * HOUR, promotedAt.getTime(), () => 0.91);
+    const read = await (await getPolicy(apiRequest(`/x`, { token }), params({ deployment: slug }))).json();
+    expect(read.policies[0]).toMatchObject({ effectiveFloor: null, floorUnavailable: expect.stringContaining("the metric source could not say (configuration error") });
   });
 });

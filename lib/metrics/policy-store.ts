@@ -7,16 +7,21 @@ import { loadDeploymentContext, type DeploymentContext } from "./deployment-cont
 import type { FloorSource } from "./floor";
 import { priorFloorSchema, type FloorRule, type RollbackAction, type RollbackPolicy } from "./policy";
 import { resolveFloor } from "./resolve-floor";
+import { metricSources } from "./sources";
+import { describeSource, metricSourceFor, storedSource } from "./sources/for-policy";
 
 /** Who may change a rollback policy: an `auto` policy fires rollbacks with no person in the loop,
  * so setting one is at least as weighty as approving a rollback. */
 export const POLICY_WRITE_ROLE = "APPROVER" as const;
 
-export type Verdict = "healthy" | "breach" | "no_data";
+/** `error`: the metric source could not answer (its message is in lastStats.reason); never a breach. */
+export type Verdict = "healthy" | "breach" | "no_data" | "error";
 
 export interface PolicyView extends RollbackPolicy {
   id: string;
   deployment: string;
+  /** Where the metric is read from, in words. */
+  sourceDescription: { kind: string; label: string; target: string };
   /** The number the live version is held to now, and where it came from. */
   effectiveFloor: { value: number; source: FloorSource } | null;
   /** Why there is no effective floor (e.g. the prior version has too little history). */
@@ -36,6 +41,7 @@ export function policyRuleOf(row: PolicyRow): RollbackPolicy {
     row.floorMode === "EXPLICIT" ? { mode: "explicit", value: row.floorValue ?? 0 } : priorFloorSchema.parse({ mode: "prior", ...(row.floorRule as object) });
   return {
     metric: row.metric,
+    source: metricSources.toInput(storedSource(row)),
     direction: row.direction === "HIGHER_IS_BETTER" ? "higher_is_better" : "lower_is_better",
     floor,
     windowSeconds: row.windowSeconds,
@@ -48,7 +54,10 @@ export function policyRuleOf(row: PolicyRow): RollbackPolicy {
 
 function rowData(policy: RollbackPolicy) {
   const { floor } = policy;
+  const source = metricSources.toStored(policy.source);
   return {
+    sourceKind: source.kind,
+    sourceConfig: source.config as Prisma.InputJsonObject,
     direction: DIRECTION_TO_DB[policy.direction],
     floorMode: floor.mode === "explicit" ? ("EXPLICIT" as const) : ("PRIOR" as const),
     floorValue: floor.mode === "explicit" ? floor.value : null,
@@ -66,11 +75,12 @@ function rowData(policy: RollbackPolicy) {
 
 export async function toPolicyView(row: PolicyRow, context: DeploymentContext): Promise<PolicyView> {
   const rule = policyRuleOf(row);
-  const floor = await resolveFloor(rule.floor, rule.direction, rule.metric, context);
+  const floor = await resolveFloor(rule.floor, rule.direction, rule.metric, context, metricSourceFor(row));
   return {
     id: row.id,
     deployment: context.slug,
     ...rule,
+    sourceDescription: describeSource(row),
     effectiveFloor: floor.kind === "established" ? { value: floor.value, source: floor.source } : null,
     floorUnavailable: floor.kind === "unavailable" ? floor.reason : null,
     lastEvaluatedAt: row.lastEvaluatedAt?.toISOString() ?? null,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { rollbackPlanSchema } from "@/lib/deployments/rollback-plan";
+import { metricSources } from "./sources";
 
 /**
  * The rollback policy contract (`PUT /api/v1/deployments/{deployment}/policy`).
@@ -77,6 +78,8 @@ export const rollbackPolicySchema = z
   .strictObject(
     {
       metric: metricNameSchema,
+      /** Where the metric is read from: `{kind, ...config}` for a registered source (lib/metrics/sources/). */
+      source: metricSources.inputSchema.default({ kind: "push" }),
       direction: directionSchema,
       floor: floorRuleSchema,
       windowSeconds: positiveInt("windowSeconds", MIN_WINDOW_SECONDS, MAX_WINDOW_SECONDS),

@@ -2,10 +2,10 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { loadDeploymentContext, type DeploymentContext } from "./deployment-context";
-import { ROLLUP_SECONDS } from "./ingest";
-import { metricsPool } from "./pg-pool";
 import { policyRuleOf } from "./policy-store";
 import { resolveFloor } from "./resolve-floor";
+import { metricSourceFor } from "./sources/for-policy";
+import { MetricSourceError, type MetricSource } from "./sources/source";
 
 export interface SeriesPoint {
   ts: string;
@@ -32,6 +32,8 @@ export interface SeriesView {
   markers: { kind: MarkerKind; at: string; label: string }[];
   lastVerdict: string | null;
   lastEvaluatedAt: string | null;
+  /** Why the metric source could not give the series (they are empty then), or null. */
+  sourceError: string | null;
 }
 
 export interface SeriesQuery {
@@ -41,14 +43,11 @@ export interface SeriesQuery {
   maxPoints: number;
 }
 
-const ROLLUP_MS = ROLLUP_SECONDS * 1000;
-type Row = { lo: number[]; hi: number[] };
-
 /**
- * The chart's data, downsampled in SQL to at most `maxPoints` per series by min/max buckets: each
- * bucket keeps its exact lowest and highest point. Ranges whose buckets are wider than a rollup
- * read the five-minute rollups (plus raw points at the two ragged ends); shorter ones read raw
- * points through the primary key.
+ * The chart's data: each version's series from the policy's metric source, at most `maxPoints`
+ * each (the source keeps every bucket's lowest and highest point), with the floor, the confirmed
+ * breaches and the promotion, detection and rollback markers in the range. A metric without a
+ * policy is read from the pushed points.
  */
 export async function getSeries(deploymentSlug: string, query: SeriesQuery): Promise<SeriesView> {
   const from = query.from.getTime();
@@ -59,9 +58,10 @@ export async function getSeries(deploymentSlug: string, query: SeriesQuery): Pro
   const metric = query.metric ?? policies[0]?.metric;
   if (!metric) throw new AppError("VALIDATION", "query.metric: required (this deployment has no rollback policy to take it from)");
   const policyRow = policies.find((p) => p.metric === metric) ?? null;
+  const source = metricSourceFor(policyRow ?? { sourceKind: "push", sourceConfig: {} });
 
-  const [series, detections, promotions, rollbacks] = await Promise.all([
-    Promise.all(context.versions.map(async (v) => ({ v, points: await versionSeries(context.id, metric, v.id, from, to, query.maxPoints) }))),
+  const [{ series, sourceError }, detections, promotions, rollbacks] = await Promise.all([
+    versionSeries(source, context, metric, { from, to, maxPoints: query.maxPoints }),
     db().detection.findMany({
       where: { deploymentId: context.id, metric, regressionStartedAt: { lte: query.to }, detectedAt: { gte: query.from } },
       orderBy: { detectedAt: "asc" },
@@ -97,7 +97,7 @@ export async function getSeries(deploymentSlug: string, query: SeriesQuery): Pro
   let floorUnavailable: string | null = null;
   if (policyRow) {
     const rule = policyRuleOf(policyRow);
-    const resolved = await resolveFloor(rule.floor, rule.direction, metric, context);
+    const resolved = await resolveFloor(rule.floor, rule.direction, metric, context, source);
     if (resolved.kind === "established") floor = { value: resolved.value, source: resolved.source.description, origin: "policy" };
     else floorUnavailable = resolved.reason;
   }
@@ -128,6 +128,7 @@ export async function getSeries(deploymentSlug: string, query: SeriesQuery): Pro
     markers,
     lastVerdict: policyRow?.lastVerdict ?? null,
     lastEvaluatedAt: policyRow?.lastEvaluatedAt?.toISOString() ?? null,
+    sourceError,
   };
 }
 
@@ -139,52 +140,23 @@ function roleOf(context: DeploymentContext, versionId: number): "live" | "prior"
   return "other";
 }
 
-async function versionSeries(deploymentId: number, metric: string, versionId: number, from: number, to: number, maxPoints: number): Promise<SeriesPoint[]> {
-  const buckets = Math.floor(maxPoints / 2);
-  let rows: Row[];
-  if ((to - from) / buckets < ROLLUP_MS) {
-    ({ rows } = await metricsPool().query<Row>(
-      `SELECT min(ARRAY[value, date_part('epoch', ts) * 1000, "sampleCount"]) AS lo,
-              max(ARRAY[value, -date_part('epoch', ts) * 1000, "sampleCount"]) AS hi
-         FROM "MetricPoint"
-        WHERE "deploymentId" = $1 AND metric = $2 AND "versionId" = $3
-          AND ts >= to_timestamp($4::float8 / 1000.0) AND ts <= to_timestamp($5::float8 / 1000.0)
-        GROUP BY width_bucket(date_part('epoch', ts) * 1000, $4::float8, $5::float8 + 1, $6::int)`,
-      [deploymentId, metric, versionId, from, to, buckets],
-    ));
-  } else {
-    // Output buckets are whole multiples of the rollup width on the rollup grid, so every rollup
-    // falls inside exactly one of them (one extra bucket for the ragged start, hence `- 1`).
-    const width = Math.ceil((to - from) / (buckets - 1) / ROLLUP_MS) * ROLLUP_MS;
-    const origin = Math.floor(from / ROLLUP_MS) * ROLLUP_MS;
-    const firstWhole = Math.ceil(from / ROLLUP_MS) * ROLLUP_MS;
-    const lastWhole = Math.floor(to / ROLLUP_MS) * ROLLUP_MS;
-    ({ rows } = await metricsPool().query<Row>(
-      `WITH c AS (
-         SELECT "minTs" AS t1, "minValue" AS v1, "minCount" AS c1, "maxTs" AS t2, "maxValue" AS v2, "maxCount" AS c2
-           FROM "MetricRollup"
-          WHERE "deploymentId" = $1 AND metric = $2 AND "versionId" = $3
-            AND "bucketStart" >= to_timestamp($6::float8 / 1000.0) AND "bucketStart" < to_timestamp($7::float8 / 1000.0)
-         UNION ALL
-         SELECT ts, value, "sampleCount", ts, value, "sampleCount"
-           FROM "MetricPoint"
-          WHERE "deploymentId" = $1 AND metric = $2 AND "versionId" = $3
-            AND ((ts >= to_timestamp($4::float8 / 1000.0) AND ts < to_timestamp($6::float8 / 1000.0))
-              OR (ts >= to_timestamp($7::float8 / 1000.0) AND ts <= to_timestamp($5::float8 / 1000.0)))
-       )
-       SELECT min(ARRAY[v1, date_part('epoch', t1) * 1000, c1]) AS lo,
-              max(ARRAY[v2, -date_part('epoch', t2) * 1000, c2]) AS hi
-         FROM c
-        GROUP BY floor((date_part('epoch', t1) * 1000 - $8::float8) / $9::float8)`,
-      [deploymentId, metric, versionId, from, to, firstWhole, lastWhole, origin, width],
-    ));
+/** Every version's points from the source; a source that cannot answer gives none, and says why. */
+async function versionSeries(
+  source: MetricSource,
+  context: DeploymentContext,
+  metric: string,
+  range: { from: number; to: number; maxPoints: number },
+): Promise<{ series: { v: DeploymentContext["versions"][number]; points: SeriesPoint[] }[]; sourceError: string | null }> {
+  try {
+    const series = await Promise.all(
+      context.versions.map(async (v) => {
+        const samples = await source.chartSeries({ deploymentId: context.id, deployment: context.slug, metric, versionId: v.id, version: v.version }, range);
+        return { v, points: samples.map((p) => ({ ts: new Date(p.ts).toISOString(), value: p.value, sampleCount: p.sampleCount })) };
+      }),
+    );
+    return { series, sourceError: null };
+  } catch (error) {
+    if (!(error instanceof MetricSourceError)) throw error;
+    return { series: context.versions.map((v) => ({ v, points: [] })), sourceError: `${error.kind} error: ${error.message}` };
   }
-  const points: SeriesPoint[] = [];
-  for (const { lo, hi } of rows) {
-    const [loValue, loTs, loCount] = lo as [number, number, number];
-    const [hiValue, hiNegTs, hiCount] = hi as [number, number, number];
-    points.push({ ts: new Date(Math.round(loTs)).toISOString(), value: loValue, sampleCount: loCount });
-    if (-hiNegTs !== loTs) points.push({ ts: new Date(Math.round(-hiNegTs)).toISOString(), value: hiValue, sampleCount: hiCount });
-  }
-  return points.sort((a, b) => a.ts.localeCompare(b.ts));
 }

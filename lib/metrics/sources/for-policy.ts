@@ -1,0 +1,39 @@
+import "server-only";
+import type { Prisma } from "@prisma/client";
+import { secretFromEnv } from "@/lib/env";
+import type { StoredKind } from "@/lib/plugins/kind-registry";
+import { metricSources } from ".";
+import { MetricSourceError, type MetricSource } from "./source";
+
+/** The columns a policy keeps its metric source in. */
+export type PolicySourceColumns = { sourceKind: string; sourceConfig: Prisma.JsonValue };
+
+export const storedSource = (row: PolicySourceColumns): StoredKind => ({
+  kind: row.sourceKind,
+  config: typeof row.sourceConfig === "object" && row.sourceConfig !== null && !Array.isArray(row.sourceConfig) ? (row.sourceConfig as Record<string, unknown>) : {},
+});
+
+/** A source whose every read fails with `reason`: a stored configuration its kind no longer accepts. */
+function misconfigured(reason: string): MetricSource {
+  const refuse = () => Promise.reject(new MetricSourceError("configuration", reason));
+  return { window: refuse, priorHistory: refuse, chartSeries: refuse };
+}
+
+/** The source a policy reads its metric from, built by its kind from its stored configuration. */
+export function metricSourceFor(row: PolicySourceColumns): MetricSource {
+  try {
+    return metricSources.create(storedSource(row), { secret: secretFromEnv });
+  } catch (error) {
+    return misconfigured(`${row.sourceKind} source: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Where the policy's metric is read from, for the policy panel. */
+export function describeSource(row: PolicySourceColumns): { kind: string; label: string; target: string } {
+  try {
+    const stored = storedSource(row);
+    return { kind: stored.kind, label: metricSources.get(stored.kind).label, ...metricSources.describe(stored) };
+  } catch (error) {
+    return { kind: row.sourceKind, label: row.sourceKind, target: `misconfigured: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}

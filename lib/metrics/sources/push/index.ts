@@ -1,0 +1,39 @@
+import { z } from "zod";
+import type { MetricSample } from "../../types";
+import { defineMetricSource, type MetricSource, type PriorHistory, type SeriesRef } from "../source";
+import { bucketMeans, downsampledPoints, lastPointBefore, readPoints } from "./store";
+
+// `push`: the points collectors send to POST /api/v1/metrics, stored by Reversegate itself.
+
+// The prior's history before the live version went live does not change, so its buckets are
+// reused across evaluation ticks; the key holds everything they depend on.
+const bucketCache = new Map<string, { at: number; buckets: MetricSample[] }>();
+const CACHE_MS = 60_000;
+const MAX_CACHED = 1000;
+
+const stored = (series: SeriesRef) => ({ deploymentId: series.deploymentId, metric: series.metric, versionId: series.versionId });
+
+const pushedPoints: MetricSource = {
+  window: (series, { from, to }) => readPoints(stored(series), from, to),
+  async priorHistory(series, { before, lookbackDays, bucketSeconds }): Promise<PriorHistory | null> {
+    const until = await lastPointBefore(stored(series), before);
+    if (until === null) return null;
+    const key = JSON.stringify([series.deploymentId, series.metric, series.versionId, until, lookbackDays, bucketSeconds]);
+    const now = Date.now();
+    const hit = bucketCache.get(key);
+    if (hit && now - hit.at < CACHE_MS) return { until, buckets: hit.buckets };
+    const buckets = await bucketMeans(stored(series), until, lookbackDays, bucketSeconds);
+    if (bucketCache.size > MAX_CACHED) bucketCache.clear();
+    bucketCache.set(key, { at: now, buckets });
+    return { until, buckets };
+  },
+  chartSeries: (series, { from, to, maxPoints }) => downsampledPoints(stored(series), from, to, maxPoints),
+};
+
+export const pushSource = defineMetricSource({
+  kind: "push",
+  label: "Points pushed to Reversegate",
+  configSchema: z.strictObject({}),
+  create: () => pushedPoints,
+  describe: () => ({ target: "POST /api/v1/metrics" }),
+});
