@@ -2,7 +2,7 @@ import { z } from "zod";
 import { timestamp, versionStatus } from "@/lib/registry/schemas";
 import { deploymentSlug, modelSlug, offlineScores, pinnedVersionId, stateManifest } from "@/lib/registry/version-ref";
 import { servingBackends } from "@/lib/serving/backends";
-import { servingView } from "@/lib/serving/for-deployment";
+import { servingView } from "@/lib/serving/registry";
 
 // The deployments' public contract: request bodies the handlers validate with, and the views
 // they answer with. The OpenAPI document is generated from these same schemas.

@@ -41,6 +41,11 @@ export function defineKind<Schema extends z.ZodObject, Built, Deps, Description>
 /** What a row stores: the kind, and its configuration as that kind's schema accepted it. */
 export type StoredKind = { kind: string; config: Record<string, unknown> };
 
+/** A row's kind and JSON configuration column as a StoredKind (a non-object configuration reads as empty). */
+export function storedKind(kind: string, config: unknown): StoredKind {
+  return { kind, config: typeof config === "object" && config !== null && !Array.isArray(config) ? (config as Record<string, unknown>) : {} };
+}
+
 /** What a client sends and reads: `{kind, ...config}`. */
 export type KindInput = { kind: string } & Record<string, unknown>;
 

@@ -7,7 +7,8 @@ import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { diffManifests, stateManifest, type StateCategory } from "@/lib/registry/version-ref";
 import { trafficModeFor, trafficModes, type TrafficMode } from "@/lib/serving/capabilities";
-import { describeServing, type ServingView } from "@/lib/serving/for-deployment";
+import { describeServing } from "@/lib/serving/for-deployment";
+import type { ServingView } from "@/lib/serving/registry";
 import { skippedMoves } from "@/lib/serving/moves";
 import { isInFlight } from "./status";
 

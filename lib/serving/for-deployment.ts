@@ -2,35 +2,18 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { env, secretFromEnv } from "@/lib/env";
-import type { StoredKind } from "@/lib/plugins/kind-registry";
+import { storedKind } from "@/lib/plugins/kind-registry";
 import { servingBackends } from "./backends";
-import { servingCapabilitiesSchema, type ServingCapabilities } from "./capabilities";
+import type { ServingCapabilities } from "./capabilities";
 import { misconfiguredAdapter, type ServingAdapter } from "./port";
-import type { ServingDeps } from "./registry";
+import type { ServingDeps, ServingView } from "./registry";
 
 /** The columns a deployment keeps its serving backend in. */
 export type DeploymentServingColumns = { servingKind: string; servingConfig: Prisma.JsonValue };
 
-/** A deployment's serving backend as the page and the API show it. */
-export const servingView = z.object({
-  kind: z.string(),
-  label: z.string(),
-  /** The configuration as stored (secrets appear only as the names of environment variables). */
-  config: z.record(z.string(), z.unknown()),
-  /** Where it points, e.g. the base URL. */
-  target: z.string(),
-  capabilities: servingCapabilitiesSchema,
-  /** Set when the stored configuration no longer passes its backend's schema. */
-  problem: z.string().nullable(),
-});
-export type ServingView = z.infer<typeof servingView>;
-
 const NO_CAPABILITIES: ServingCapabilities = { ramp: false, instantFlip: false, stickiness: false, consumerInvalidation: false, manifestRestore: false };
 
-const stored = (row: DeploymentServingColumns): StoredKind => ({
-  kind: row.servingKind,
-  config: typeof row.servingConfig === "object" && row.servingConfig !== null && !Array.isArray(row.servingConfig) ? (row.servingConfig as Record<string, unknown>) : {},
-});
+const stored = (row: DeploymentServingColumns) => storedKind(row.servingKind, row.servingConfig);
 
 const problemOf = (error: unknown) =>
   error instanceof z.ZodError

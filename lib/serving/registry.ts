@@ -1,6 +1,6 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { createKindRegistry, defineKind, type KindDefinition, type KindRegistry, type RegisteredKind } from "@/lib/plugins/kind-registry";
-import type { ServingCapabilities } from "./capabilities";
+import { servingCapabilitiesSchema, type ServingCapabilities } from "./capabilities";
 import type { ServingAdapter } from "./port";
 
 /** What a backend is given besides its configuration. */
@@ -33,3 +33,17 @@ export function defineServingBackend<Schema extends z.ZodObject>(
 export function createServingRegistry(backends: readonly ServingBackend[]): ServingRegistry {
   return createKindRegistry("serving backend", backends);
 }
+
+/** A deployment's serving backend as the page and the API show it. */
+export const servingView = z.object({
+  kind: z.string(),
+  label: z.string(),
+  /** The configuration as stored (secrets appear only as the names of environment variables). */
+  config: z.record(z.string(), z.unknown()),
+  /** Where it points, e.g. the base URL. */
+  target: z.string(),
+  capabilities: servingCapabilitiesSchema,
+  /** Set when the stored configuration no longer passes its backend's schema. */
+  problem: z.string().nullable(),
+});
+export type ServingView = z.infer<typeof servingView>;

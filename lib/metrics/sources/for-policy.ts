@@ -1,17 +1,14 @@
 import "server-only";
 import type { Prisma } from "@prisma/client";
 import { secretFromEnv } from "@/lib/env";
-import type { StoredKind } from "@/lib/plugins/kind-registry";
+import { storedKind } from "@/lib/plugins/kind-registry";
 import { metricSources } from ".";
 import { MetricSourceError, type MetricSource } from "./source";
 
 /** The columns a policy keeps its metric source in. */
 export type PolicySourceColumns = { sourceKind: string; sourceConfig: Prisma.JsonValue };
 
-export const storedSource = (row: PolicySourceColumns): StoredKind => ({
-  kind: row.sourceKind,
-  config: typeof row.sourceConfig === "object" && row.sourceConfig !== null && !Array.isArray(row.sourceConfig) ? (row.sourceConfig as Record<string, unknown>) : {},
-});
+export const storedSource = (row: PolicySourceColumns) => storedKind(row.sourceKind, row.sourceConfig);
 
 /** A source whose every read fails with `reason`: a stored configuration its kind no longer accepts. */
 function misconfigured(reason: string): MetricSource {
