@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { createHttpServingAdapter } from "@/lib/serving/backends/http/adapter";
 import { expect, storageStateFor, test } from "./fixtures";
 
@@ -85,4 +86,28 @@ test("an operator requests, an approver approves, and the live view shows it com
   // After: the chart recovers as the simulator's v1 traffic reports in.
   await operator.goto(`/deployments/${slug}?range=1h`);
   await expect(operator.getByTestId("canary-summary")).toContainText(/Latest v1 value 0\.9\d/, { timeout: 45_000 });
+});
+
+test("an approver changes the rollback plan on the deployment page, which shows the serving backend", async ({ browser }) => {
+  const approver = await (await browser.newContext({ storageState: storageStateFor("approver") })).newPage();
+  await approver.goto(`/deployments/${slug}`);
+  const backend = approver.getByTestId("serving-backend");
+  await expect(backend).toContainText(`http (Serving Control API over HTTP) at ${simUrl}`);
+  await expect(backend.getByRole("list", { name: "Serving capabilities" })).toContainText("Manifest restore");
+
+  await approver.getByText("Change the rollback plan").click();
+  const form = approver.getByRole("form", { name: `Rollback plan of ${slug}` });
+  await form.getByLabel("Ramp", { exact: true }).check();
+  await form.getByLabel("Ramp stages (%)").fill("25, 100");
+  await form.getByLabel("Dwell per stage (s)").fill("5");
+  await form.getByRole("button", { name: "Save rollback plan" }).click();
+  await expect(form.getByRole("status")).toContainText("Rollback plan saved");
+  await expect(approver.getByTestId("rollback-plan")).toContainText("ramp 25% → 100%, watching the canary 5 s at each stage");
+
+  await form.getByLabel("Ramp stages (%)").fill("25, 50");
+  await form.getByRole("button", { name: "Save rollback plan" }).click();
+  await expect(form.getByRole("alert")).toContainText("rampStages: the last ramp stage must be 100%");
+
+  const results = await new AxeBuilder({ page: approver }).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 });
