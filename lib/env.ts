@@ -10,6 +10,9 @@ const serverEnvSchema = z
     // Only the web app signs sessions; CLIs (token, seed, worker) run without it.
     NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters").optional(),
     NEXTAUTH_URL: z.url().optional(),
+    // How many reverse proxies stand in front of the app. Only their X-Forwarded-For, -Proto and
+    // -Host are believed (a client can send any of these itself); 0 believes none.
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(300).default(8 * 60 * 60),
     OIDC_ISSUER: z.url().optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),

@@ -1,25 +1,21 @@
 import { z } from "zod";
 
-export type AppErrorCode =
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "VALIDATION"
-  | "CONFLICT"
-  | "RATE_LIMITED"
-  | "UNAVAILABLE"
-  | "INTERNAL";
-
-const STATUS: Record<AppErrorCode, number> = {
+const STATUS = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   VALIDATION: 400,
   CONFLICT: 409,
+  TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
   INTERNAL: 500,
-};
+} as const;
+
+export type AppErrorCode = keyof typeof STATUS;
+export const APP_ERROR_CODES = Object.keys(STATUS) as [AppErrorCode, ...AppErrorCode[]];
 
 export type FieldIssue = { path: string; message: string };
 

@@ -3,9 +3,11 @@ import type { RollbackView } from "@/lib/rollbacks/rollback-views";
 
 /** The dashboard's own calls to /api/v1 (signed in by the session cookie); errors carry the API's message. */
 export async function callApi<T>(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+  const method = init.method ?? (init.body === undefined ? "GET" : "POST");
+  // The API takes changes made with the session cookie only as JSON, body or not.
   const response = await fetch(url, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: { ...(init.body === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
+    method,
+    headers: { ...(method === "GET" ? {} : { "content-type": "application/json" }), ...init.headers },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     credentials: "same-origin",
   });

@@ -5,13 +5,15 @@ import { getCurrentUser, userActor } from "@/lib/auth/current-user";
 import { hasRole } from "@/lib/auth/roles";
 import { AppError, forbidden, toErrorResponse, validationError, type FieldIssue } from "@/lib/errors";
 import { newRequestId, type MutationContext } from "@/lib/mutation";
+import { refuseUnsafeText } from "@/lib/security/unsafe-text";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
   | { ok: false; error: { code: string; message: string; issues?: FieldIssue[] } };
 
 /**
- * The one path for dashboard mutations: signed in → role → validated input → the domain
+ * The one path for dashboard mutations: signed in → role → text the database can hold →
+ * validated input → the domain
  * function (which runs its transaction and audit through `runMutation`). The browser only ever
  * sees an error code and a message meant for it.
  */
@@ -25,6 +27,7 @@ export function guardedAction<TInput, TOutput>(
       const user = await getCurrentUser();
       if (!user) throw new AppError("UNAUTHENTICATED", "your session has ended; sign in again");
       if (!hasRole(user.role, options.role)) throw forbidden(`this needs the ${options.role} role; you are ${user.role}`);
+      refuseUnsafeText(raw);
       const parsed = options.input.safeParse(raw);
       if (!parsed.success) throw validationError(parsed.error);
       const data = await work(parsed.data, { actor: userActor(user), requestId });

@@ -1,5 +1,6 @@
 import type { Role } from "@prisma/client";
 import { z } from "zod";
+import { APP_ERROR_CODES } from "@/lib/errors";
 import { deploymentOperations } from "@/lib/deployments/api-operations";
 import { metricsOperations } from "@/lib/metrics/api-operations";
 import { postmortemOperations } from "@/lib/postmortems/api-operations";
@@ -36,7 +37,7 @@ export type ApiOperation = {
 };
 
 export const errorBody = z.object({
-  error: z.enum(["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "VALIDATION", "CONFLICT", "RATE_LIMITED", "UNAVAILABLE", "INTERNAL"]),
+  error: z.enum(APP_ERROR_CODES),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   requestId: z.string(),

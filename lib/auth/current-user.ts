@@ -1,27 +1,16 @@
 import "server-only";
-import type { Role, User } from "@prisma/client";
-import { getServerSession } from "next-auth";
+import type { Role } from "@prisma/client";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { Actor } from "@/lib/actor";
-import { db } from "@/lib/db";
-import { authOptions } from "./options";
 import { hasRole } from "./roles";
+import { sessionUser, type SessionUser } from "./session";
 
-export type CurrentUser = Pick<User, "id" | "email" | "name" | "role">;
+export type CurrentUser = SessionUser;
 
-/**
- * The signed-in user as the database knows them now: a disabled account or a changed role
- * takes effect on the very next request, whatever the session cookie says.
- */
-export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  const session = await getServerSession(authOptions());
-  const id = session?.user?.id;
-  if (!id) return null;
-  const user = await db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabledAt: true } });
-  if (!user || user.disabledAt) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
-});
+/** The signed-in user of the request being rendered (a page or a server action). */
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => sessionUser(await headers()));
 
 export const userActor = (user: CurrentUser): Actor => ({
   type: "USER",

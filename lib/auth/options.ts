@@ -7,6 +7,7 @@ import { env, oidcEnabled } from "@/lib/env";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { newRequestId } from "@/lib/mutation";
 import { decoyHash, verifyPassword } from "./password";
+import { secureCookies } from "./session";
 import { accountKey, addressKey, clearAccountFailures, recordSignInFailure, throttledFor } from "./throttle";
 
 /** Shown for every wrong email or password alike: it must not tell which accounts exist. */
@@ -78,6 +79,8 @@ export function authOptions(): NextAuthOptions {
   }
   return {
     secret: e.NEXTAUTH_SECRET,
+    // Explicit, because lib/auth/session.ts reads the cookie by the name this chooses.
+    useSecureCookies: secureCookies(),
     session: { strategy: "jwt", maxAge: e.SESSION_MAX_AGE_SECONDS },
     jwt: { maxAge: e.SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/sign-in", error: "/sign-in" },

@@ -71,9 +71,17 @@ export async function requestRollback(ctx: MutationContext, input: RequestRollba
     if (!input.idempotencyKey) return null;
     const existing = await db().rollbackOperation.findUnique({
       where: { deploymentId_idempotencyKey: { deploymentId: deployment.id, idempotencyKey: input.idempotencyKey } },
-      select: { id: true, status: true },
+      select: { id: true, status: true, requestedByLabel: true, mode: true, reason: true, detectionId: true },
     });
-    return existing ? { ...existing, replayed: true } : null;
+    if (!existing) return null;
+    // A reused key answers for the request it first answered, and only that one (as Stripe does).
+    if (existing.requestedByLabel !== ctx.actor.label) {
+      throw new AppError("UNPROCESSABLE", "Idempotency-Key: this key was already used by another caller on this deployment; use a new key");
+    }
+    if (existing.mode !== input.mode.toUpperCase() || existing.reason !== input.reason || existing.detectionId !== (input.detectionId ?? null)) {
+      throw new AppError("UNPROCESSABLE", "Idempotency-Key: this key was already used with a different body; use a new key");
+    }
+    return { id: existing.id, status: existing.status, replayed: true };
   };
   const replayed = await replay();
   if (replayed) return replayed;
@@ -125,7 +133,8 @@ export async function requestRollback(ctx: MutationContext, input: RequestRollba
           reason: input.reason,
           detectionId: input.detectionId ?? null,
           idempotencyKey: input.idempotencyKey ?? null,
-          requestedById: actor.type === "USER" ? actor.id : null,
+          // The person asking, also when through their token: the two-person rule compares people.
+          requestedById: actor.userId,
           requestedByLabel: actor.label,
           rampStages,
           rampDwellSeconds,

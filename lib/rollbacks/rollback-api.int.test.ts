@@ -66,6 +66,13 @@ describe("POST /api/v1/deployments/{deployment}/rollbacks", () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual(created);
 
+    const otherBody = await post(deployment, operator.token, { ...body, reason: "something else" }, { "idempotency-key": "incident-42" });
+    expect(otherBody.status).toBe(422);
+    expect((await otherBody.json()).message).toContain("different body");
+    const otherCaller = await post(deployment, otherOperator.token, body, { "idempotency-key": "incident-42" });
+    expect(otherCaller.status).toBe(422);
+    expect((await otherCaller.json()).message).toContain("another caller");
+
     const refused = await post(deployment, viewer.token, body);
     expect(refused.status).toBe(403);
     expect((await refused.json()).message).toContain("OPERATOR");
@@ -154,6 +161,35 @@ describe("deciding on a rollback", () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toMatch(/^note: /);
     expect((await decide(approveRoute, "nope", approver.token)).status).toBe(404);
+  });
+
+  it("refuses a note of any size unread past the limit, on every decision route", async () => {
+    const { deployment } = await makeDeployment();
+    const { id } = await (await post(deployment, operator.token, { mode: "instant", reason: "x" })).json();
+    for (const route of [approveRoute, rejectRoute, cancelRoute, retryRoute]) {
+      let pulledBytes = 0;
+      // A 200 MB note, as a client would stream it: the server must stop long before the end.
+      const note = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"note":"'));
+        },
+        pull(controller) {
+          if (pulledBytes >= 200 * 1024 * 1024) return controller.close();
+          pulledBytes += 1024 * 1024;
+          controller.enqueue(new Uint8Array(1024 * 1024).fill(0x61));
+        },
+      });
+      const request = new Request(`http://localhost/api/v1/rollbacks/${id}/x`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${approver.token}`, "content-type": "application/json" },
+        body: note,
+        duplex: "half",
+      } as RequestInit);
+      const response = await route(request, params({ id }));
+      expect(response.status).toBe(413);
+      expect(pulledBytes).toBeLessThanOrEqual(2 * 1024 * 1024);
+    }
+    expect((await db().rollbackOperation.findUniqueOrThrow({ where: { id } })).status).toBe("AWAITING_APPROVAL");
   });
 });
 

@@ -1,0 +1,53 @@
+import "server-only";
+import type { Role } from "@prisma/client";
+import { decode } from "next-auth/jwt";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+
+export type SessionUser = { id: string; email: string; name: string; role: Role };
+
+/** Over https next-auth marks its cookies `Secure` and prefixes their names; both sides must agree. */
+export const secureCookies = () => env().NEXTAUTH_URL?.startsWith("https://") ?? false;
+
+const sessionCookieName = () => (secureCookies() ? "__Secure-next-auth.session-token" : "next-auth.session-token");
+
+function cookieValues(header: string | null): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? "").split(";")) {
+    const at = part.indexOf("=");
+    if (at <= 0) continue;
+    const raw = part.slice(at + 1).trim();
+    try {
+      cookies.set(part.slice(0, at).trim(), decodeURIComponent(raw));
+    } catch {
+      cookies.set(part.slice(0, at).trim(), raw);
+    }
+  }
+  return cookies;
+}
+
+/** The session token, joined from next-auth's chunks (`name`, or `name.0`, `name.1`, …). */
+function sessionToken(header: string | null): string | null {
+  const name = sessionCookieName();
+  const cookies = cookieValues(header);
+  if (cookies.has(name)) return cookies.get(name)!;
+  const chunks = [...cookies].filter(([key]) => key.startsWith(`${name}.`)).sort(([a], [b]) => Number(a.slice(name.length + 1)) - Number(b.slice(name.length + 1)));
+  return chunks.length > 0 ? chunks.map(([, value]) => value).join("") : null;
+}
+
+/**
+ * The person a request's session cookie names, as the database knows them now: a disabled
+ * account or a changed role takes effect on the very next request, whatever the cookie says.
+ * Reads the request's own headers, so API routes, pages and actions decide alike.
+ */
+export async function sessionUser(headers: Pick<Headers, "get">): Promise<SessionUser | null> {
+  const token = sessionToken(headers.get("cookie"));
+  const secret = env().NEXTAUTH_SECRET;
+  if (!token || !secret) return null;
+  const payload = await decode({ token, secret }).catch(() => null);
+  const id = payload?.uid;
+  if (typeof id !== "string") return null;
+  const user = await db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabledAt: true } });
+  if (!user || user.disabledAt) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
