@@ -105,7 +105,8 @@ export function RollbackLiveView({ initial, allowed }: { initial: RollbackView; 
           <dd>
             {view.approvedAt ? (
               <>
-                <Time value={view.approvedAt} now={now} /> by {view.approvedBy ?? view.decisionNote ?? "policy"}
+                <Time value={view.approvedAt} now={now} /> {view.approvedBy ? `by ${view.approvedBy}` : "automatically, by no person"}
+                {view.decisionNote ? <span className="small"> — note: {view.decisionNote}</span> : null}
               </>
             ) : (
               "—"

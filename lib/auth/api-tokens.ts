@@ -4,6 +4,7 @@ import type { Role } from "@prisma/client";
 import type { Actor } from "@/lib/actor";
 import { db } from "@/lib/db";
 import type { MutationScope } from "@/lib/mutation";
+import { lowerRole } from "./roles";
 
 const TOKEN_PREFIX = "rgt_";
 
@@ -22,7 +23,9 @@ export async function createApiToken(scope: MutationScope, input: { name: string
     },
     select: { id: true, name: true, role: true, prefix: true, createdAt: true },
   });
-  await scope.audit({ action: "api_token.create", targetType: "api_token", targetId: record.id, after: record });
+  // A token acts for its creator; one made by the CLI acts for no person, and the record says so.
+  const actsFor = scope.actor.userId ? scope.actor.label : "nobody (made by the CLI)";
+  await scope.audit({ action: "api_token.create", targetType: "api_token", targetId: record.id, after: { ...record, actsFor } });
   return { token: secret, record };
 }
 
@@ -33,18 +36,27 @@ export async function revokeApiToken(scope: MutationScope, id: string) {
   await scope.audit({ action: "api_token.revoke", targetType: "api_token", targetId: id, before, after });
 }
 
-/** The actor behind `Authorization: Bearer …`, or null: unknown, revoked, or its creator disabled. */
+/** How the audit log names a token: a CLI token, which acts for no person, says so. */
+export const tokenLabel = (name: string, createdById: string | null) => (createdById ? `token:${name}` : `token:${name} (cli)`);
+
+/**
+ * The actor behind `Authorization: Bearer …`, or null: unknown, revoked, or its creator disabled.
+ * A token acts for the person who created it, so it can do no more than they can now: its
+ * effective role is the lower of its own and its creator's current role (a demotion reaches
+ * their tokens at once). A token made by the CLI has no creator and keeps its role.
+ */
 export async function actorFromBearer(header: string | null): Promise<Actor | null> {
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   if (!match?.[1]) return null;
   const token = await db().apiToken.findUnique({
     where: { tokenHash: hashToken(match[1]) },
-    include: { createdBy: { select: { disabledAt: true } } },
+    include: { createdBy: { select: { disabledAt: true, role: true } } },
   });
   if (!token || token.revokedAt || token.createdBy?.disabledAt) return null;
   // Bounded write load: record use at most once a minute per token.
   if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
     await db().apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
   }
-  return { type: "TOKEN", id: token.id, label: `token:${token.name}`, name: token.name, role: token.role, userId: token.createdById };
+  const role = token.createdBy ? lowerRole(token.role, token.createdBy.role) : token.role;
+  return { type: "TOKEN", id: token.id, label: tokenLabel(token.name, token.createdById), name: token.name, role, userId: token.createdById };
 }

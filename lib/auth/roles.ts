@@ -9,6 +9,9 @@ export function hasRole(actual: Role, required: Role): boolean {
   return RANK[actual] >= RANK[required];
 }
 
+/** The lower of two roles. */
+export const lowerRole = (a: Role, b: Role): Role => (RANK[a] <= RANK[b] ? a : b);
+
 /** Accepts `viewer`, `Operator`, `ADMIN`…; null when it names no role. */
 export function parseRole(value: string): Role | null {
   const upper = value.trim().toUpperCase();

@@ -31,7 +31,7 @@ export function announceRollback(operationId: string, event: WebhookEventName): 
     const timings = rollbackTimings(op);
     const text: Record<WebhookEventName, string> = {
       "rollback.requested": `${head} requested by ${op.requestedByLabel} (${op.mode.toLowerCase()}): ${op.reason}`,
-      "rollback.approved": `${head} approved by ${op.approvedBy?.email ?? op.decisionNote ?? "policy"}; executing`,
+      "rollback.approved": `${head} ${op.approvedBy ? `approved by ${op.approvedBy.email}` : `approved automatically (${op.decisionNote ?? "policy"})`}; executing`,
       "rollback.completed": `${head} completed: ${to} carries all traffic (executed in ${seconds(timings.timeToExecuteMs)}, time to roll back ${seconds(timings.timeToRollbackMs)})`,
       "rollback.failed": `${head} FAILED: ${op.failureReason ?? "unknown cause"}. The database still shows ${from} live; the serving plane may be half-moved.`,
       "rehearsal.failed": `${head} FAILED: ${op.failureReason ?? "unknown cause"}`,

@@ -25,9 +25,13 @@ function requireTransition(op: RollbackOperation, to: RollbackStatus, verb: stri
   }
 }
 
-/** The requester, whether a person (by user id) or a token (by its label). */
+/**
+ * Whether the actor is the requester, compared as people: a token acts for the user who created
+ * it, so an admin's token and the admin's session are one person. Without a person on either
+ * side (a CLI token), the same token is the same requester.
+ */
 const isRequester = (op: RollbackOperation, actor: Actor) =>
-  (op.requestedById !== null && op.requestedById === actor.userId && actor.type === "USER") || op.requestedByLabel === actor.label;
+  op.requestedById !== null ? op.requestedById === actor.userId : op.requestedByLabel === actor.label;
 
 /** An OPERATOR may act on their own request; an APPROVER on anyone's. */
 function requireOwnerOrApprover(op: RollbackOperation, actor: Actor, verb: string): void {
@@ -44,15 +48,18 @@ export async function approveRollback(ctx: MutationContext, id: string, note?: s
     const op = await lockOperation(tx, id);
     requireTransition(op, "APPROVED", "approved");
     const plan = await readRollbackPlan(tx, op.deploymentId);
+    if (!actor.userId) {
+      throw forbidden("an approval must be made by a person: this token was made by the CLI and acts for no one; approve in the dashboard or with a token an APPROVER created");
+    }
     if (plan.requireDistinctApprover && isRequester(op, actor)) {
       throw forbidden("this deployment's rollback plan requires the approver to be someone other than the requester; ask another APPROVER");
     }
     const updated = await tx.rollbackOperation.update({
       where: { id },
-      data: { status: "APPROVED", approvedAt: new Date(), approvedById: actor.type === "USER" ? actor.id : actor.userId, decisionNote: note ?? null },
+      data: { status: "APPROVED", approvedAt: new Date(), approvedById: actor.userId, decisionNote: note ?? null },
       select: { id: true, status: true },
     });
-    await audit({ action: "rollback.approved", targetType: "rollback", targetId: id, before: { status: op.status }, after: { status: updated.status, note: note ?? null } });
+    await audit({ action: "rollback.approved", targetType: "rollback", targetId: id, before: { status: op.status }, after: { status: updated.status, approvedById: actor.userId, note: note ?? null } });
     return updated;
   });
   await enqueueAfterCommit(id);

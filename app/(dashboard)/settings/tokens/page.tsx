@@ -5,6 +5,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { lowerRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { CreateTokenForm, RevokeTokenButton } from "./token-forms";
 
@@ -12,12 +13,19 @@ export const metadata: Metadata = { title: "API tokens" };
 
 export default async function TokensPage() {
   await requirePageUser("ADMIN");
-  const tokens = await db().apiToken.findMany({ orderBy: { createdAt: "desc" }, include: { createdBy: { select: { email: true } } } });
+  const tokens = await db().apiToken.findMany({ orderBy: { createdAt: "desc" }, include: { createdBy: { select: { email: true, role: true } } } });
   return (
     <>
       <PageHeader
         title="API tokens"
-        description={<>Pipelines call <code>/api/v1</code> with <code>Authorization: Bearer &lt;token&gt;</code>. A token is shown once; only its hash is stored. From a shell: <code>npm run token -- create --name NAME --role ROLE</code>.</>}
+        description={
+          <>
+            Pipelines call <code>/api/v1</code> with <code>Authorization: Bearer &lt;token&gt;</code>. A token is shown once; only its hash is stored. A token acts
+            for the person who created it: it never does more than its own role or that person&apos;s role today (demote them and their tokens follow), it stops
+            when they are disabled, and for the two-person rule it is that person. From a shell: <code>npm run token -- create --name NAME --role ROLE</code>; such
+            a token acts for no person, keeps its role, and cannot approve rollbacks.
+          </>
+        }
       />
       <section className="card">
         <h2>Create a token</h2>
@@ -44,9 +52,14 @@ export default async function TokensPage() {
               {tokens.map((token) => (
                 <tr key={token.id}>
                   <td>{token.name}</td>
-                  <td>{token.role}</td>
+                  <td>
+                    {token.role}
+                    {token.createdBy && lowerRole(token.role, token.createdBy.role) !== token.role ? (
+                      <div className="small">acts as {token.createdBy.role}: its creator&apos;s role now</div>
+                    ) : null}
+                  </td>
                   <td className="mono">{token.prefix}…</td>
-                  <td className="small"><Time value={token.createdAt} /> {token.createdBy ? `by ${token.createdBy.email}` : "from the shell"}</td>
+                  <td className="small"><Time value={token.createdAt} /> {token.createdBy ? `by ${token.createdBy.email}` : "by the CLI: acts for no person"}</td>
                   <td className="small"><Time value={token.lastUsedAt} /></td>
                   <td>{token.revokedAt ? <Badge tone="bad">revoked</Badge> : <RevokeTokenButton tokenId={token.id} name={token.name} />}</td>
                 </tr>
