@@ -86,9 +86,10 @@ async function main() {
   const build = await ensureProductionBuild(say, process.env.NEXT_DIST_DIR || ".next");
   if (build === "reused") say("production build is current; not rebuilding");
 
-  const server = spawn(path.join(projectRoot, "node_modules/.bin/next"), ["start", "-p", String(port)], {
+  // Next behind the app's own server, which records each client's real address (scripts/serve.ts).
+  const server = spawn(path.join(projectRoot, "node_modules/.bin/tsx"), [path.join(projectRoot, "scripts/serve.ts")], {
     cwd: projectRoot,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   children.push(server);

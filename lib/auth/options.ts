@@ -2,48 +2,70 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
+import type { Actor } from "@/lib/actor";
 import { db } from "@/lib/db";
 import { env, oidcEnabled } from "@/lib/env";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { newRequestId } from "@/lib/mutation";
 import { decoyHash, verifyPassword } from "./password";
 import { secureCookies } from "./session";
-import { accountKey, addressKey, clearAccountFailures, recordSignInFailure, throttledFor } from "./throttle";
+import { clientAddress } from "@/lib/security/request-origin";
+import { claimSignInAttempt, recordAccountFailure, recordSignInSuccess } from "./throttle";
 
 /** Shown for every wrong email or password alike: it must not tell which accounts exist. */
 export const SIGN_IN_FAILED = "Email or password is incorrect.";
 
 const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().max(1024) });
 
-function clientAddress(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : "") || "local";
+type HeaderRecord = Record<string, unknown> | undefined;
+
+/** The sign-in's source address, believing X-Forwarded-For only as far as TRUST_PROXY says. */
+function signInAddress(headers: HeaderRecord): string {
+  const e = env();
+  const get = (name: string) => {
+    const value = headers?.[name];
+    return typeof value === "string" ? value : null;
+  };
+  return clientAddress({ get }, { publicUrl: e.NEXTAUTH_URL, trustProxy: e.TRUST_PROXY });
 }
 
-export async function authorizeWithPassword(raw: unknown, headers: Record<string, unknown> | undefined) {
+const ANONYMOUS = (address: string): Actor => ({ type: "SYSTEM", id: null, label: `sign-in from ${address}`, name: "anonymous", role: "VIEWER", userId: null });
+
+/** Every refused sign-in is on the record: who was tried, from where, and why it failed. */
+async function auditFailure(email: string, address: string, userId: string | null, reason: string) {
+  await recordAuditEvent(db(), ANONYMOUS(address), newRequestId(), {
+    action: "auth.sign_in_failed",
+    targetType: "user",
+    targetId: userId ?? email,
+    after: { email, address, reason },
+  });
+}
+
+export async function authorizeWithPassword(raw: unknown, headers: HeaderRecord) {
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) throw new Error(SIGN_IN_FAILED);
   const { email, password } = parsed.data;
-  const address = clientAddress(headers);
-  const waitMs = await throttledFor([accountKey(email), addressKey(address)]);
-  if (waitMs > 0) {
-    throw new Error(`Too many failed sign-in attempts. Try again in ${Math.ceil(waitMs / 60_000)} minutes.`);
+  const address = signInAddress(headers);
+  const attempt = await claimSignInAttempt(email, address);
+  if (!attempt.allowed) {
+    await auditFailure(email, address, null, attempt.reason === "address" ? "throttled: too many attempts from this address" : "throttled: this account is under attack and this address has failed");
+    throw new Error(`Too many failed sign-in attempts. Try again in ${Math.ceil(attempt.waitMs / 60_000)} minutes.`);
   }
   const user = await db().user.findUnique({ where: { email } });
   const ok = user?.passwordHash
     ? await verifyPassword(user.passwordHash, password)
     : (await verifyPassword(await decoyHash(), password), false);
   if (!user || !ok || user.disabledAt) {
-    await recordSignInFailure(email, address);
+    await recordAccountFailure(email);
+    await auditFailure(email, address, user?.id ?? null, !user ? "no such account" : !ok ? "wrong password" : "account disabled");
     throw new Error(SIGN_IN_FAILED);
   }
-  await clearAccountFailures(email);
+  await recordSignInSuccess(email, address);
   await recordAuditEvent(db(), { type: "USER", id: user.id, label: user.email, name: user.name, role: user.role, userId: user.id }, newRequestId(), {
     action: "auth.sign_in",
     targetType: "user",
     targetId: user.id,
+    after: { address },
   });
   return { id: user.id, email: user.email, name: user.name };
 }
