@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MAX_POINTS_PER_REQUEST } from "@/lib/metrics/point-check";
 import { registerModelVersionInput } from "@/lib/registry/schemas";
 import { servingBackends } from "@/lib/serving/backends";
 import { buildOpenApiDocument } from "./openapi";
@@ -17,6 +18,14 @@ const operations = () =>
   );
 
 describe("buildOpenApiDocument", () => {
+  it("states the metrics batch limit the server enforces, in its schema and its words", () => {
+    const ingest = operations().find((o) => o.operation.operationId === "ingestMetrics")!;
+    const points = (ingest.operation.requestBody!.content["application/json"]!.schema as { properties: { points: { maxItems: number; description: string } } }).properties.points;
+    expect(points.maxItems).toBe(MAX_POINTS_PER_REQUEST);
+    const stated = Number(points.description.match(/Up to ([\d,]+) points/)![1]!.replace(/,/g, ""));
+    expect(stated).toBe(MAX_POINTS_PER_REQUEST);
+  });
+
   it("gives every operation a unique id", () => {
     const ids = operations().map((o) => o.operation.operationId);
     expect(new Set(ids).size).toBe(ids.length);

@@ -10,7 +10,7 @@ export const metricsBatchBody = z.object({
     .array(z.unknown(), { error: "points must be an array of points" })
     .min(1, "points must hold at least one point")
     .max(MAX_POINTS_PER_REQUEST, `points may hold at most ${MAX_POINTS_PER_REQUEST} points a request; split the batch`)
-    .describe("Up to 10,000 points: {deployment, version, metric, ts (ISO-8601), value, sampleCount?}"),
+    .describe(`Up to ${MAX_POINTS_PER_REQUEST.toLocaleString("en-US")} points: {deployment, version, metric, ts (ISO-8601), value, sampleCount?}`),
 });
 
 export const policyQuery = z.object({ metric: z.string().min(1, "metric must not be empty").optional() });
