@@ -1,3 +1,4 @@
+import { micromark } from "micromark";
 import { describe, expect, it } from "vitest";
 import { postmortemToMarkdown, type PostmortemDocument } from "./markdown";
 
@@ -129,5 +130,35 @@ describe("postmortemToMarkdown", () => {
     expect(out).toContain("| Time to roll back | — |");
     expect(out).toContain("## Action items\n\n_None._");
     expect(out.endsWith("## Lessons\n\n_Not recorded._\n")).toBe(true);
+  });
+});
+
+describe("postmortemToMarkdown with hostile text", () => {
+  const hostile: PostmortemDocument = {
+    ...doc,
+    title: "<script>alert('title')</script>",
+    summary: "See <img src=x onerror=alert(1)> and [the runbook](javascript:alert(2)).",
+    whatHappened: "[ref link][r]\n\n[r]: javascript:alert(3)\n\n<javascript:alert(4)>",
+    impact: '<a href="javascript:alert(5)">dashboard</a> and [entity](&#106;avascript:alert(6)) and ![img](javascript:alert(7))',
+    lessons: "<iframe src=//evil.example></iframe>\\<b>bold</b>",
+    actionItems: [{ title: "<svg onload=alert(8)>", owner: "[me](javascript:alert(9))", dueDate: at(60), status: "OPEN", wontDoReason: null }],
+  };
+  // The most permissive CommonMark renderer: raw HTML and any link scheme pass through untouched.
+  const html = micromark(postmortemToMarkdown(hostile), { allowDangerousHtml: true, allowDangerousProtocol: true });
+
+  it("passes no raw HTML through: it is shown as text", () => {
+    expect(html).not.toMatch(/<(script|img|iframe|svg|a |b>)/i);
+    expect(html).toContain("&lt;script&gt;alert('title')&lt;/script&gt;");
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+  });
+
+  it("makes no javascript: link, however it is spelled", () => {
+    expect(html).not.toMatch(/href="\s*(javascript|&#)/i);
+    expect(html).not.toMatch(/src="\s*javascript/i);
+  });
+
+  it("keeps plain web links readable", () => {
+    const withLink = postmortemToMarkdown({ ...doc, summary: "Dashboard: https://grafana.example.com/d/abc" });
+    expect(micromark(withLink)).toContain("https://grafana.example.com/d/abc");
   });
 });

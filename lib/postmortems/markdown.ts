@@ -54,13 +54,18 @@ const MISSED_CHECK_REASONS: Readonly<Record<MissedCheckReason, string>> = {
 
 const NOT_RECORDED = "_Not recorded._";
 
-const text = (value: string) => (value.trim() === "" ? NOT_RECORDED : value.trim());
+// User text stays text: every character that could open raw HTML, a link, an image or a link
+// definition is escaped, so no renderer turns a postmortem into markup or a `javascript:` link.
+// Bare https:// URLs still read as links where the renderer autolinks them.
+const escapeMarkup = (value: string) => value.replace(/[\\<>[\]]/g, (char) => `\\${char}`);
+
+const text = (value: string) => (value.trim() === "" ? NOT_RECORDED : escapeMarkup(value.trim()));
 
 // User text inside a table cell must not end the cell or the row.
-const cell = (value: string) => value.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+const cell = (value: string) => escapeMarkup(value).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 
 // Inline values must not start a new block either (a heading, a list), so line breaks fold.
-const inline = (value: string) => (value.trim() === "" ? NOT_RECORDED : value.trim().replace(/\s*\r?\n\s*/g, " "));
+const inline = (value: string) => (value.trim() === "" ? NOT_RECORDED : escapeMarkup(value.trim()).replace(/\s*\r?\n\s*/g, " "));
 
 const timeOf = (date: Date) => `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
