@@ -5,6 +5,9 @@ export type DemoRole = "viewer" | "operator" | "approver" | "approver2" | "admin
 
 export const storageStateFor = (role: DemoRole) => `e2e/.auth/${role}.json`;
 
+/** The app's origin: what its own pages send as `Origin`, which cookie-authenticated API changes need. */
+export const appOrigin = `http://127.0.0.1:${process.env.E2E_PORT}`;
+
 export function demoUser(role: DemoRole) {
   const user = DEMO_USERS.find((u) => u.email.startsWith(`${role}@`));
   if (!user) throw new Error(`no demo user for ${role}`);

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { createHttpServingAdapter } from "@/lib/serving/backends/http/adapter";
-import { expect, storageStateFor, test } from "./fixtures";
+import { appOrigin, expect, storageStateFor, test } from "./fixtures";
 
 // The reverse gate end to end: an operator requests a rollback (typing the slug), an approver
 // approves it in a second session, and the live view shows the steps completing and the times.
@@ -13,7 +13,8 @@ const model = `${slug}-model`;
 const digest = (seed: string) => `sha256:${seed.repeat(64).slice(0, 64)}`;
 
 test.beforeAll(async ({ browser }) => {
-  const admin = await browser.newContext({ storageState: storageStateFor("admin") });
+  // Sent with the admin's session cookie, so as from the app's own page (same Origin).
+  const admin = await browser.newContext({ storageState: storageStateFor("admin"), extraHTTPHeaders: { origin: appOrigin } });
   const api = admin.request;
   const ok = async (response: Awaited<ReturnType<typeof api.post>>) => {
     expect(response.status(), await response.text()).toBeLessThan(300);

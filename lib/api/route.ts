@@ -194,7 +194,8 @@ export function apiRoute<TBody = undefined, TParams extends Params = Params>(
       }
       if (bySession && MUTATING.has(request.method)) refuseCrossSite(request);
       const url = new URL(request.url);
-      const params = await segment.params;
+      // Next hands a route without dynamic segments no params at all.
+      const params = ((await segment?.params) ?? {}) as TParams;
       refuseUnsafeUrlText(params, url);
       let body = undefined as TBody;
       let raw = "";
