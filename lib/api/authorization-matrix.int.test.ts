@@ -2,8 +2,6 @@
 // every server action ("use server" modules' exports), found on disk, called by every kind of
 // caller through the real handler with real credentials (a next-auth session cookie, a bearer
 // token). A route or action without a rule below fails the test.
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import type { Role } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hasRole } from "@/lib/auth/roles";
@@ -11,6 +9,7 @@ import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
 import { makeToken, makeUser } from "@/lib/testing/factories";
 import { apiRequest } from "@/lib/testing/http";
+import { actionInventory, routeInventory, routeUrl, type RouteEntry } from "@/lib/testing/route-inventory";
 import { sessionCookie } from "@/lib/testing/session";
 
 // Pages and actions read the request through next/headers, which only exists inside Next: here
@@ -30,7 +29,6 @@ vi.mock("next/headers", () => ({
 }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 
-const root = path.resolve(import.meta.dirname, "../..");
 type Access = Role | "PUBLIC";
 
 // ---- The rules: the least role each route method and action needs. -------------------------
@@ -96,46 +94,6 @@ const ACTION_RULES: Record<string, Role> = {
   "lib/webhooks/actions.ts#deleteWebhookAction": "ADMIN",
 };
 
-// ---- The inventory, from the file system. ----------------------------------------------------
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-
-async function* walk(dir: string): AsyncGenerator<string> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(full);
-    else yield full;
-  }
-}
-
-type Handler = (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
-type RouteEntry = { key: string; method: string; route: string; handler: Handler };
-type ActionEntry = { key: string; action: (input: unknown) => Promise<{ ok: boolean; error?: { code: string } }> };
-
-async function routeInventory(): Promise<RouteEntry[]> {
-  const entries: RouteEntry[] = [];
-  for await (const file of walk(path.join(root, "app"))) {
-    if (path.basename(file) !== "route.ts") continue;
-    const route = `/${path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep).filter((s) => !/^\(.*\)$/.test(s)).join("/")}`;
-    const mod = (await import(file)) as Record<string, unknown>;
-    for (const method of METHODS) if (typeof mod[method] === "function") entries.push({ key: `${method} ${route}`, method, route, handler: mod[method] as Handler });
-  }
-  return entries;
-}
-
-async function actionInventory(): Promise<ActionEntry[]> {
-  const entries: ActionEntry[] = [];
-  for (const dir of ["app", "lib", "components"]) {
-    for await (const file of walk(path.join(root, dir))) {
-      if (!/\.tsx?$/.test(file) || !/^\s*["']use server["']/.test(await readFile(file, "utf8"))) continue;
-      const mod = (await import(file)) as Record<string, unknown>;
-      for (const [name, value] of Object.entries(mod)) {
-        if (typeof value === "function") entries.push({ key: `${path.relative(root, file)}#${name}`, action: value as ActionEntry["action"] });
-      }
-    }
-  }
-  return entries;
-}
-
 // ---- The callers. ----------------------------------------------------------------------------
 type Identity = { name: string; role: Role | null; token?: string; session?: string };
 const ROLES: Role[] = ["VIEWER", "OPERATOR", "APPROVER", "ADMIN"];
@@ -164,12 +122,10 @@ afterAll(() => stopBoss());
 const NOWHERE = "matrix-nonexistent";
 
 function requestFor(entry: RouteEntry, who: Identity): { request: Request; params: Record<string, string | string[]> } {
-  const params: Record<string, string | string[]> = {};
-  const url = entry.route.replace(/\[\.\.\.(\w+)\]/g, (_, name: string) => ((params[name] = ["session"]), "session")).replace(/\[(\w+)\]/g, (_, name: string) => ((params[name] = NOWHERE), NOWHERE));
+  const { url, params } = routeUrl(entry.route, () => NOWHERE);
   // Changes carry an empty JSON object: enough to pass authentication and fail validation.
   const body = entry.method === "GET" ? undefined : {};
-  const request = apiRequest(url, { method: entry.method, token: who.token, session: who.session, body });
-  return { request, params };
+  return { request: apiRequest(url, { method: entry.method, token: who.token, session: who.session, body }), params };
 }
 
 /** 401, 403, or "allowed" (anything else but a 5xx). */
