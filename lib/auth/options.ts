@@ -70,7 +70,8 @@ export async function authorizeWithPassword(raw: unknown, headers: HeaderRecord)
   return { id: user.id, email: user.email, name: user.name };
 }
 
-export function authOptions(): NextAuthOptions {
+/** next-auth's options for one request (its cookies are `Secure` when that request came over https). */
+export function authOptions(request: { headers: Pick<Headers, "get"> }): NextAuthOptions {
   const e = env();
   if (!e.NEXTAUTH_SECRET) throw new Error("NEXTAUTH_SECRET is not set: `npm start` sets one, or set it yourself");
   const providers: NextAuthOptions["providers"] = [
@@ -102,7 +103,7 @@ export function authOptions(): NextAuthOptions {
   return {
     secret: e.NEXTAUTH_SECRET,
     // Explicit, because lib/auth/session.ts reads the cookie by the name this chooses.
-    useSecureCookies: secureCookies(),
+    useSecureCookies: secureCookies(request.headers),
     session: { strategy: "jwt", maxAge: e.SESSION_MAX_AGE_SECONDS },
     jwt: { maxAge: e.SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/sign-in", error: "/sign-in" },

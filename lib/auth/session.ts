@@ -3,13 +3,21 @@ import type { Role } from "@prisma/client";
 import { decode } from "next-auth/jwt";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { servedOverHttps } from "@/lib/security/request-origin";
 
 export type SessionUser = { id: string; email: string; name: string; role: Role };
 
-/** Over https next-auth marks its cookies `Secure` and prefixes their names; both sides must agree. */
-export const secureCookies = () => env().NEXTAUTH_URL?.startsWith("https://") ?? false;
+/**
+ * Whether the session cookie is `Secure` (and `__Secure-` named): when the browser reaches the
+ * app over https — NEXTAUTH_URL says so, or a trusted proxy does. Signing in and reading the
+ * cookie both ask this of the same request, so they agree on its name.
+ */
+export function secureCookies(headers: Pick<Headers, "get">): boolean {
+  const e = env();
+  return servedOverHttps(headers, { publicUrl: e.NEXTAUTH_URL, trustProxy: e.TRUST_PROXY });
+}
 
-const sessionCookieName = () => (secureCookies() ? "__Secure-next-auth.session-token" : "next-auth.session-token");
+const sessionCookieName = (headers: Pick<Headers, "get">) => (secureCookies(headers) ? "__Secure-next-auth.session-token" : "next-auth.session-token");
 
 function cookieValues(header: string | null): Map<string, string> {
   const cookies = new Map<string, string>();
@@ -27,9 +35,9 @@ function cookieValues(header: string | null): Map<string, string> {
 }
 
 /** The session token, joined from next-auth's chunks (`name`, or `name.0`, `name.1`, …). */
-function sessionToken(header: string | null): string | null {
-  const name = sessionCookieName();
-  const cookies = cookieValues(header);
+function sessionToken(headers: Pick<Headers, "get">): string | null {
+  const name = sessionCookieName(headers);
+  const cookies = cookieValues(headers.get("cookie"));
   if (cookies.has(name)) return cookies.get(name)!;
   const chunks = [...cookies].filter(([key]) => key.startsWith(`${name}.`)).sort(([a], [b]) => Number(a.slice(name.length + 1)) - Number(b.slice(name.length + 1)));
   return chunks.length > 0 ? chunks.map(([, value]) => value).join("") : null;
@@ -41,7 +49,7 @@ function sessionToken(header: string | null): string | null {
  * Reads the request's own headers, so API routes, pages and actions decide alike.
  */
 export async function sessionUser(headers: Pick<Headers, "get">): Promise<SessionUser | null> {
-  const token = sessionToken(headers.get("cookie"));
+  const token = sessionToken(headers);
   const secret = env().NEXTAUTH_SECRET;
   if (!token || !secret) return null;
   const payload = await decode({ token, secret }).catch(() => null);
