@@ -2,9 +2,11 @@ import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
 import { contentSecurityPolicy, FIXED_SECURITY_HEADERS, HSTS, newNonce } from "@/lib/security/headers";
 import { crossSiteRefusal, servedOverHttps, type ServedAt } from "@/lib/security/request-origin";
+import { unsafeTextProblem } from "@/lib/security/unsafe-text";
 
 // Runs before every request: security headers on every response, a fresh CSP nonce for each page,
-// and a 403 for a server action posted from another site (Next itself answers those with a 500).
+// a 400 for a page address holding a NUL, and a 403 for a server action posted from another site
+// (Next itself answers those with a 500).
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -18,6 +20,23 @@ function secured(response: NextResponse, csp: string, https: boolean): NextRespo
   return response;
 }
 
+/** A page's path or query holding text the database cannot (a NUL), named; or null. */
+function unsafeUrlText(url: URL): string | null {
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    return "path: not valid percent-encoded UTF-8";
+  }
+  const pathProblem = unsafeTextProblem(path);
+  if (pathProblem) return `path: ${pathProblem}`;
+  for (const [name, value] of url.searchParams) {
+    const problem = unsafeTextProblem(value) ?? unsafeTextProblem(name);
+    if (problem) return `query.${name.slice(0, 60)}: ${problem}`;
+  }
+  return null;
+}
+
 export function proxy(request: NextRequest) {
   const e = env();
   const servedAt: ServedAt = { publicUrl: e.NEXTAUTH_URL, trustProxy: e.TRUST_PROXY };
@@ -29,6 +48,9 @@ export function proxy(request: NextRequest) {
     https,
     formTargets: e.OIDC_ISSUER ? [new URL(e.OIDC_ISSUER).origin] : [],
   });
+  // /api routes name the offending field themselves (lib/api/route.ts); a page is refused here.
+  const unsafe = request.nextUrl.pathname.startsWith("/api/") ? null : unsafeUrlText(request.nextUrl);
+  if (unsafe) return secured(NextResponse.json({ error: "VALIDATION", message: unsafe }, { status: 400 }), csp, https);
   if (isServerAction(request)) {
     const refusal = crossSiteRefusal(request.headers, servedAt);
     if (refusal) {

@@ -41,6 +41,14 @@ test("each page gets its own script nonce, and every script on it carries that n
   expect(nonces[0]).not.toBe(nonces[1]);
 });
 
+as("viewer")("a NUL in a page's path or query answers 400 naming it, not an error page", async ({ page }) => {
+  for (const [path, named] of [["/deployments/a%00b", "path:"], ["/rollbacks?status=%00", "query.status:"], ["/models/x%00/versions/v1", "path:"]] as const) {
+    const response = await page.request.get(path);
+    expect(response.status(), path).toBe(400);
+    expect((await response.json()).message, path).toContain(named);
+  }
+});
+
 test("a server action posted from another site is refused with 403, not 500", async () => {
   const api = await playwrightRequest.newContext({ baseURL: appOrigin, storageState: storageStateFor("admin") });
   const response = await api.post("/settings/tokens", {
