@@ -46,6 +46,8 @@ const ROUTE_RULES: Record<string, Access> = {
   "GET /api/v1/deployments/[deployment]/policy": "VIEWER",
   "PUT /api/v1/deployments/[deployment]/policy": "APPROVER",
   "POST /api/v1/deployments/[deployment]/promotions": "OPERATOR",
+  "GET /api/v1/deployments/[deployment]/rollback-plan": "VIEWER",
+  "PUT /api/v1/deployments/[deployment]/rollback-plan": "APPROVER",
   "GET /api/v1/deployments/[deployment]/rehearsals": "VIEWER",
   "POST /api/v1/deployments/[deployment]/rehearsals": "OPERATOR",
   "GET /api/v1/deployments/[deployment]/rollbacks": "VIEWER",
@@ -74,6 +76,7 @@ const ROUTE_RULES: Record<string, Access> = {
 const NOT_CALLED_HERE = new Set(["GET /api/auth/[...nextauth]", "POST /api/auth/[...nextauth]"]);
 
 const ACTION_RULES: Record<string, Role> = {
+  "lib/deployments/actions.ts#saveRollbackPlanAction": "APPROVER",
   "lib/postmortems/actions.ts#savePostmortemAction": "OPERATOR",
   "lib/postmortems/actions.ts#correctTimestampAction": "OPERATOR",
   "lib/postmortems/actions.ts#submitPostmortemAction": "OPERATOR",

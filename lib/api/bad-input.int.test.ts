@@ -39,6 +39,7 @@ function template(key: string, slug: string, model: string): Record<string, unkn
   const templates: Record<string, Record<string, unknown>> = {
     "POST /api/v1/deployments": { slug: "fuzz-dep", model, serving: { kind: "http", baseUrl: "http://127.0.0.1:4010" }, consumers: ["a"] },
     "PUT /api/v1/deployments/[deployment]/policy": { metric: "canary_accuracy", direction: "HIGHER_IS_BETTER", floor: { mode: "explicit", value: 0.9 }, windowSeconds: 600, evaluationIntervalSeconds: 60, minSamples: 5, action: "notify" },
+    "PUT /api/v1/deployments/[deployment]/rollback-plan": { mode: "ramp", rampStages: [10, 100], rampDwellSeconds: 60, requireDistinctApprover: true },
     "POST /api/v1/deployments/[deployment]/promotions": { version: "v13", floor: 0.9, override: false, apply: false },
     "POST /api/v1/deployments/[deployment]/rollbacks": { mode: "instant", reason: "fuzz", targetVersion: "v13" },
     "POST /api/v1/metrics": { points: [{ deployment: slug, version: "v14", metric: "canary_accuracy", ts: new Date().toISOString(), value: 0.9, sampleCount: 1 }] },
@@ -112,7 +113,7 @@ const queryCase = fc.record({
 });
 
 // ---- The app's state, and what a refused request must leave untouched. ------------------------
-const TABLES = ["Model", "ModelVersion", "Deployment", "DeploymentVersion", "RollbackPolicy", "RollbackOperation", "RollbackStep", "MetricPoint", "Rehearsal", "Postmortem", "IdempotencyRecord", "AuditEvent"];
+const TABLES = ["Model", "ModelVersion", "Deployment", "DeploymentVersion", "RollbackPolicy", "RollbackPlan", "RollbackOperation", "RollbackStep", "MetricPoint", "Rehearsal", "Postmortem", "IdempotencyRecord", "AuditEvent"];
 async function rowCounts(): Promise<Record<string, number>> {
   const [row] = await db().$queryRawUnsafe<Record<string, bigint>[]>(`SELECT ${TABLES.map((t) => `(SELECT count(*) FROM "${t}") AS "${t}"`).join(", ")}`);
   return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));

@@ -12,7 +12,7 @@ import { createApiToken } from "@/lib/auth/api-tokens";
 import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
 import { newRequestId, runMutation } from "@/lib/mutation";
-import { makeDeployment, makePolicy, makeToken, makeUser, unique } from "@/lib/testing/factories";
+import { makeDeployment, makeRollbackPlan, makeToken, makeUser, unique } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
 import { sessionCookie } from "@/lib/testing/session";
 
@@ -110,10 +110,10 @@ describe("the two-person rule compares people", () => {
     expect((await db().rollbackOperation.findUniqueOrThrow({ where: { id } })).approvedById).toBeNull();
   });
 
-  it("lets the requester approve in their session when the policy allows one person", async () => {
+  it("lets the requester approve in their session when the rollback plan allows one person", async () => {
     const admin = await makeToken("ADMIN");
     const { deployment } = await makeDeployment();
-    await makePolicy(deployment.id, { action: "REQUEST", requireDistinctApprover: false });
+    await makeRollbackPlan(deployment.id, { requireDistinctApprover: false });
     const response = await requestRollback(
       apiRequest(`/api/v1/deployments/${deployment.slug}/rollbacks`, { token: admin.token, body: { mode: "instant", reason: "one-person team" } }),
       params({ deployment: deployment.slug }),
