@@ -1,9 +1,10 @@
 // `npm run db:seed-demo`: seeds the demo team and history into whichever database is
 // configured (DATABASE_URL, or the embedded one), on purpose.
 import { openLocalDatabase } from "@/lib/platform/local-database";
+import { databaseSettings } from "./database-settings";
 
 async function main() {
-  const database = await openLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
+  const database = await openLocalDatabase(databaseSettings());
   process.env.DATABASE_URL = database.url;
   try {
     const { seedDemo } = await import("@/lib/demo/seed-demo");

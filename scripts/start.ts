@@ -9,6 +9,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { dataDir, openLocalDatabase, openThrowawayDatabase, projectRoot } from "@/lib/platform/local-database";
 import { ensureProductionBuild } from "@/lib/platform/next-build";
+import { databaseSettings } from "./database-settings";
 
 const { values: args } = parseArgs({ options: { ephemeral: { type: "boolean", default: false } } });
 const started = Date.now();
@@ -25,10 +26,10 @@ async function persistentSecret(file: string): Promise<string> {
 
 async function main() {
   await mkdir(dataDir, { recursive: true });
-  const userDatabase = process.env.DATABASE_URL;
+  const settings = databaseSettings();
   const database = args.ephemeral
-    ? await openThrowawayDatabase({ databaseUrl: userDatabase, label: "e2e" })
-    : await openLocalDatabase({ databaseUrl: userDatabase, announce: true });
+    ? await openThrowawayDatabase({ databaseUrl: settings.databaseUrl, label: "e2e" })
+    : await openLocalDatabase({ ...settings, announce: true });
   process.env.DATABASE_URL = database.url;
   process.env.NEXTAUTH_SECRET ??= await persistentSecret(path.join(dataDir, "nextauth-secret"));
   process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
@@ -97,11 +98,16 @@ async function main() {
 
   await waitForHttp(`http://127.0.0.1:${port}/api/health`);
   const { DEMO_PASSWORD, DEMO_USERS } = await import("@/lib/demo/demo-users");
+  const { auditLogProtection } = await import("@/lib/platform/app-role");
+  const protection = await auditLogProtection(database.url);
   const lines = [
     `Reversegate is up: http://localhost:${port}  (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
-    `database: ${database.embedded ? "embedded PostgreSQL" : "DATABASE_URL"} ${database.embedded ? database.url : redact(database.url)}`,
+    `database: ${database.embedded ? "embedded PostgreSQL" : "DATABASE_URL"} ${redact(database.url)}`,
+    protection.tamperProof
+      ? `audit log: tamper-proof for the app (it connects as ${protection.role}, which can only append to it) and hash-chained`
+      : `audit log: tamper-evident only, not tamper-proof: ${protection.because}. Its hash chain shows a rewrite (npm run audit:verify) but cannot stop one; give the app a role of its own (README: MIGRATION_DATABASE_URL).`,
   ];
-  if (database.embedded) lines.push(`  psql "${database.url}"`);
+  if (database.embedded) lines.push(`  psql as the owner: psql "${database.ownerUrl}"`);
   if (demo) {
     lines.push(`serving simulator: http://127.0.0.1:${process.env.SERVING_SIM_PORT ?? 4010}/v1/deployments/support-router`);
     lines.push(`demo sign-ins (password "${DEMO_PASSWORD}"):`);

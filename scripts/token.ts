@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { parseRole } from "@/lib/auth/roles";
 import { openLocalDatabase } from "@/lib/platform/local-database";
+import { databaseSettings } from "./database-settings";
 
 const USAGE = "usage: npm run token -- create --name NAME --role viewer|operator|approver|admin";
 
@@ -17,7 +18,7 @@ async function main() {
     console.error(values.role && !role ? `unknown role "${values.role}"\n${USAGE}` : USAGE);
     process.exit(2);
   }
-  const database = await openLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
+  const database = await openLocalDatabase(databaseSettings());
   process.env.DATABASE_URL = database.url;
   try {
     const { createApiToken } = await import("@/lib/auth/api-tokens");

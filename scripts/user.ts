@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { parseRole } from "@/lib/auth/roles";
 import { openLocalDatabase } from "@/lib/platform/local-database";
+import { databaseSettings } from "./database-settings";
 import { createUserInput } from "@/lib/users/schemas";
 
 const USAGE = "usage: npm run user -- create --email EMAIL --name NAME --role viewer|operator|approver|admin [--password PASSWORD]";
@@ -26,7 +27,7 @@ async function main() {
     console.error(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n"));
     process.exit(2);
   }
-  const database = await openLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
+  const database = await openLocalDatabase(databaseSettings());
   process.env.DATABASE_URL = database.url;
   try {
     const { createUser } = await import("@/lib/users/manage-users");

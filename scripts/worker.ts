@@ -2,11 +2,12 @@
 // own process, for teams that run workers apart from the web app. Any number may run against one
 // database; `npm start` runs the same worker inside itself unless REVERSEGATE_WORKER=off.
 import { openLocalDatabase } from "@/lib/platform/local-database";
+import { databaseSettings } from "./database-settings";
 
 const say = (line: string) => console.log(`[worker] ${line}`);
 
 async function main() {
-  const database = await openLocalDatabase({ databaseUrl: process.env.DATABASE_URL });
+  const database = await openLocalDatabase(databaseSettings());
   process.env.DATABASE_URL = database.url;
   const { startWorker } = await import("@/lib/jobs/worker");
   const worker = await startWorker({ log: say });

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { describe, expect, inject, it } from "vitest";
 import { db } from "@/lib/db";
 import { newRequestId, runMutation } from "@/lib/mutation";
 import { makeUser } from "@/lib/testing/factories";
@@ -15,14 +16,33 @@ describe("the audit log", () => {
     expect(JSON.stringify(event.after)).not.toContain("passwordHash");
   });
 
-  it("is append-only: the database rejects UPDATE, DELETE and TRUNCATE", async () => {
+  it("cannot be changed by the app's database role, nor its guards turned off", async () => {
     const { actor } = await makeUser("ADMIN");
     const requestId = newRequestId();
     await runMutation({ actor, requestId }, "VIEWER", ({ audit }) => audit({ action: "test.event", targetType: "test", targetId: 1 }));
     const event = await db().auditEvent.findFirstOrThrow({ where: { requestId } });
-    await expect(db().$executeRaw`UPDATE "AuditEvent" SET "action" = 'forged' WHERE id = ${event.id}`).rejects.toThrow(/append-only/);
-    await expect(db().$executeRaw`DELETE FROM "AuditEvent" WHERE id = ${event.id}`).rejects.toThrow(/append-only/);
-    await expect(db().$executeRawUnsafe(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/append-only/);
+    await expect(db().$executeRaw`UPDATE "AuditEvent" SET "action" = 'forged' WHERE id = ${event.id}`).rejects.toThrow(/permission denied/);
+    await expect(db().$executeRaw`DELETE FROM "AuditEvent" WHERE id = ${event.id}`).rejects.toThrow(/permission denied/);
+    await expect(db().$executeRawUnsafe(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/permission denied/);
+    await expect(db().$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER ALL`)).rejects.toThrow(/must be owner/);
+    await expect(db().$transaction((tx) => tx.$executeRawUnsafe(`SET LOCAL session_replication_role = replica`))).rejects.toThrow(/permission denied/);
+    expect((await db().auditEvent.findUniqueOrThrow({ where: { id: event.id } })).action).toBe("test.event");
+  });
+
+  it("refuses UPDATE, DELETE and TRUNCATE even to its owner while the guards are on", async () => {
+    const { actor } = await makeUser("ADMIN");
+    const requestId = newRequestId();
+    await runMutation({ actor, requestId }, "VIEWER", ({ audit }) => audit({ action: "test.event", targetType: "test", targetId: 1 }));
+    const event = await db().auditEvent.findFirstOrThrow({ where: { requestId } });
+    const owner = new pg.Client({ connectionString: inject("ownerDatabaseUrl") });
+    await owner.connect();
+    try {
+      await expect(owner.query(`UPDATE "AuditEvent" SET "action" = 'forged' WHERE id = $1`, [event.id])).rejects.toThrow(/append-only/);
+      await expect(owner.query(`DELETE FROM "AuditEvent" WHERE id = $1`, [event.id])).rejects.toThrow(/append-only/);
+      await expect(owner.query(`TRUNCATE "AuditEvent"`)).rejects.toThrow(/append-only/);
+    } finally {
+      await owner.end();
+    }
     expect((await db().auditEvent.findUniqueOrThrow({ where: { id: event.id } })).action).toBe("test.event");
   });
 

@@ -3,7 +3,10 @@ import { openThrowawayDatabase } from "@/lib/platform/local-database";
 
 declare module "vitest" {
   export interface ProvidedContext {
+    /** The app's role, as the app connects: the whole suite runs with it. */
     databaseUrl: string;
+    /** The owner, for the few tests that must do what the app may not (migrations, tampering). */
+    ownerDatabaseUrl: string;
   }
 }
 
@@ -11,5 +14,6 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const database = await openThrowawayDatabase({ databaseUrl: process.env.DATABASE_URL, label: "it" });
   project.provide("databaseUrl", database.url);
+  project.provide("ownerDatabaseUrl", database.ownerUrl);
   return () => database.release();
 }
