@@ -74,9 +74,12 @@ as("admin")("an admin creates an API token that is shown once and works against 
   await expect(page.getByTestId("new-token")).toHaveCount(0);
 });
 
-as("viewer")("the audit page has no accessibility violations", async ({ page }) => {
+as("viewer")("the audit page shows the hash chain verified and has no accessibility violations", async ({ page }) => {
   await page.goto("/audit");
   await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
+  // The worker checks the chain when it starts: the page shows that check's result.
+  await expect(page.getByRole("heading", { name: "Hash chain verified" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Hash chain verified" })).toContainText("the worker's hourly check");
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import "server-only";
 import type PgBoss from "pg-boss";
+import { registerAuditChainCheck } from "@/lib/audit/audit-chain-job";
 import { db } from "@/lib/db";
 import { evaluatePolicy } from "@/lib/metrics/evaluate-policy";
 import { deleteExpiredPoints } from "@/lib/metrics/retention";
@@ -21,6 +22,7 @@ import { rollbackOutcomes } from "./rollback-outcomes";
  *   job, which the stately queue drops when the chain is alive. This starts new policies and
  *   revives chains a crashed worker dropped, within a minute.
  * - `metrics-retention` runs daily and deletes raw points older than METRICS_RETENTION_DAYS.
+ * - `audit-chain-verify` re-computes the audit log's hash chain hourly (lib/audit/audit-chain-job.ts).
  */
 
 export const EVALUATE_QUEUE = "metrics-evaluate";
@@ -103,6 +105,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<{ stop: 
   await boss.schedule(RETENTION_QUEUE, "17 3 * * *");
   await boss.send(DISPATCH_QUEUE, {});
   workerIds.push(await registerRehearsalSchedule(boss, (line) => log(`rehearsals: ${line}`)));
+  workerIds.push(await registerAuditChainCheck(boss, (line) => log(`audit chain: ${line}`)));
 
   const rollbacks = options.rollbacks === false ? null : await startRollbackWorker({ outcomes: rollbackOutcomes, log: (line) => log(`rollbacks: ${line}`) });
   log("canary evaluation, retention and rollback execution are running");

@@ -6,7 +6,9 @@ import { Pagination } from "@/components/ui/pagination";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { auditChainStatus } from "@/lib/audit/check-audit-chain";
 import { auditFilterSchema, listAuditEvents } from "@/lib/audit/list-audit-events";
+import { ChainStatus } from "./chain-status";
 
 export const metadata: Metadata = { title: "Audit" };
 
@@ -19,7 +21,7 @@ function summary(value: unknown): string {
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   await requirePageUser("VIEWER");
   const filter = auditFilterSchema.parse(await searchParams);
-  const { events, total, actions, pages } = await listAuditEvents(filter);
+  const [{ events, total, actions, pages }, chain] = await Promise.all([listAuditEvents(filter), auditChainStatus()]);
   const pageHref = (page: number) => {
     const params = new URLSearchParams();
     for (const key of ["action", "actor", "target", "from", "to"] as const) if (filter[key]) params.set(key, filter[key]);
@@ -28,7 +30,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   };
   return (
     <>
-      <PageHeader title="Audit log" description="Every change, who made it and what it changed. Append-only: the database refuses edits and deletes." />
+      <PageHeader
+        title="Audit log"
+        description="Every change, who made it and what it changed. Append-only: the database refuses edits and deletes, and a hash chain over every event shows any made with its guards turned off."
+      />
+      <ChainStatus status={chain} />
       <form className="card form-inline" method="get" role="search" aria-label="Filter audit events">
         <label className="field">
           Action
