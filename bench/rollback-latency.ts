@@ -1,7 +1,9 @@
 // `npm run bench:rollback`: from approving an instant rollback to the serving simulator reporting
 // the prior version at 100 %, over RUNS runs (default 40). Throwaway database, the real simulator
 // process, and the rollback worker in this process (as `npm start` runs it); no Next server needed.
+// AUDIT_CHAIN=off measures the same without the audit log's hash chain, for comparison.
 import { openThrowawayDatabase } from "@/lib/platform/local-database";
+import { switchAuditChain } from "./audit-chain-switch";
 import { percentile } from "./harness";
 
 const RUNS = Number(process.env.RUNS ?? 40);
@@ -11,6 +13,8 @@ async function main() {
   const database = await openThrowawayDatabase({ databaseUrl: process.env.DATABASE_URL, label: "bench_rollback" });
   process.env.DATABASE_URL = database.url;
   process.env.NEXTAUTH_SECRET ??= "bench-secret-0123456789abcdef";
+  const chained = process.env.AUDIT_CHAIN !== "off";
+  if (!chained) await switchAuditChain(database.ownerUrl, false);
   const { db } = await import("@/lib/db");
   const { stopBoss } = await import("@/lib/jobs/boss");
   const { newRequestId } = await import("@/lib/mutation");
@@ -61,7 +65,7 @@ async function main() {
   }
   const sorted = [...samples].sort((a, b) => a - b);
   const ms = (value: number) => `${value.toFixed(0)} ms`;
-  say(`${sorted.length} instant rollbacks, approve → simulator reports the prior at 100 %`);
+  say(`${sorted.length} instant rollbacks, approve → simulator reports the prior at 100 % (audit hash chain ${chained ? "on" : "off"})`);
   say(`p50 ${ms(percentile(sorted, 50))}  p95 ${ms(percentile(sorted, 95))}  min ${ms(sorted[0]!)}  max ${ms(sorted.at(-1)!)}`);
   say(`targets: p50 ≤ 500 ms ${percentile(sorted, 50) <= 500 ? "met" : "MISSED"}, p95 ≤ 1000 ms ${percentile(sorted, 95) <= 1000 ? "met" : "MISSED"}`);
 }
