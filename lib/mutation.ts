@@ -5,7 +5,7 @@ import type { Actor } from "@/lib/actor";
 import { hasRole } from "@/lib/auth/roles";
 import { db, type Tx } from "@/lib/db";
 import { forbidden } from "@/lib/errors";
-import { recordAuditEvent, type AuditInput } from "@/lib/audit/record-audit-event";
+import { auditRecord, recordAuditEvents, type AuditInput, type AuditRecord } from "@/lib/audit/record-audit-event";
 
 export type MutationContext = { actor: Actor; requestId: string };
 
@@ -20,7 +20,9 @@ export const newRequestId = () => randomUUID();
 
 /**
  * Every change goes through here: the role is checked on the server, the work runs in one
- * transaction, and the audit events it appends commit or roll back with it.
+ * transaction, and the audit events it appends commit or roll back with it. They are written when
+ * the work is done: an append holds the audit chain's lock until commit, so taken last it is held
+ * briefly and never waited for by a transaction that holds a lock this one still needs.
  */
 export async function runMutation<T>(
   ctx: MutationContext,
@@ -32,13 +34,19 @@ export async function runMutation<T>(
     throw forbidden(`this needs the ${requiredRole} role; you are ${ctx.actor.role}`);
   }
   return db().$transaction(
-    (tx) =>
-      work({
+    async (tx) => {
+      const events: AuditRecord[] = [];
+      const result = await work({
         tx,
         actor: ctx.actor,
         requestId: ctx.requestId,
-        audit: (event) => recordAuditEvent(tx, ctx.actor, ctx.requestId, event),
-      }),
+        audit: async (event) => {
+          events.push(auditRecord(ctx.actor, ctx.requestId, event));
+        },
+      });
+      await recordAuditEvents(tx, events);
+      return result;
+    },
     { isolationLevel: options.isolationLevel ?? "ReadCommitted", timeout: 30_000, maxWait: 10_000 },
   );
 }

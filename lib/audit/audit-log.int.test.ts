@@ -60,6 +60,28 @@ describe("the audit log", () => {
     expect(await db().setting.count({ where: { key: `half-${requestId}` } })).toBe(0);
   });
 
+  it("appends a transaction's events when its work is done, so the chain's lock never closes a deadlock", async () => {
+    const { actor } = await makeUser("ADMIN");
+    const key = `deadlock-${newRequestId()}`;
+    await db().setting.create({ data: { key, value: 0 } });
+    let release!: () => void;
+    const lockedRow = new Promise<void>((resolve) => (release = resolve));
+    // A audits first and then wants the row B holds; B holds the row and then audits.
+    const a = runMutation({ actor, requestId: newRequestId() }, "ADMIN", async ({ tx, audit }) => {
+      await audit({ action: "test.deadlock", targetType: "test", targetId: "a" });
+      await lockedRow;
+      await tx.setting.update({ where: { key }, data: { value: 1 } });
+    });
+    const b = runMutation({ actor, requestId: newRequestId() }, "ADMIN", async ({ tx, audit }) => {
+      await tx.setting.update({ where: { key }, data: { value: 2 } });
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await audit({ action: "test.deadlock", targetType: "test", targetId: "b" });
+    });
+    await expect(Promise.all([a, b])).resolves.toEqual([undefined, undefined]);
+    expect((await db().setting.findUniqueOrThrow({ where: { key } })).value).toBe(1);
+  });
+
   it("refuses a mutation from a role below the one required, before touching anything", async () => {
     const { actor } = await makeUser("OPERATOR");
     await expect(
