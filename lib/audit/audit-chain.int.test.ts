@@ -55,6 +55,21 @@ describe("the audit hash chain", () => {
     expect(events[0]!.prevHash).not.toBe(GENESIS_HASH);
   });
 
+  it("chains the events of one transaction, appended in one statement or several", async () => {
+    const before = await newest();
+    const requestId = newRequestId();
+    await runMutation({ actor, requestId }, "VIEWER", async ({ audit }) => {
+      for (let i = 0; i < 50; i++) await audit({ action: "test.many", targetType: "test", targetId: i });
+    });
+    await db().$transaction(async (tx) => {
+      for (let i = 0; i < 3; i++) await tx.auditEvent.createMany({ data: [0, 1].map((j) => ({ actorType: "SYSTEM", actorLabel: "system", action: "test.statements", targetType: "test", targetId: `${i}.${j}`, requestId })) });
+    });
+    const appended = await db().auditEvent.findMany({ where: { id: { gt: before.id } }, orderBy: { id: "asc" }, select: { id: true, prevHash: true, hash: true } });
+    expect(appended.map((e) => Number(e.id - before.id))).toEqual(Array.from({ length: 56 }, (_, i) => i + 1));
+    expect(appended.map((e) => e.prevHash)).toEqual([before.hash, ...appended.slice(0, -1).map((e) => e.hash)]);
+    expect(await db().auditChainHead.findFirstOrThrow()).toMatchObject({ eventId: appended.at(-1)!.id, hash: appended.at(-1)!.hash });
+  });
+
   it("verifies an untouched chain, counting every event and naming its head", async () => {
     const result = await checkAuditChain("cli");
     const last = await newest();
