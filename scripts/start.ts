@@ -29,7 +29,7 @@ async function main() {
   const settings = databaseSettings();
   const database = args.ephemeral
     ? await openThrowawayDatabase({ databaseUrl: settings.databaseUrl, label: "e2e" })
-    : await openLocalDatabase({ ...settings, announce: true });
+    : await openLocalDatabase({ ...settings, announce: true, notice: say });
   process.env.DATABASE_URL = database.url;
   process.env.NEXTAUTH_SECRET ??= await persistentSecret(path.join(dataDir, "nextauth-secret"));
   process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;

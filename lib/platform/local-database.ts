@@ -19,6 +19,8 @@ export type LocalDatabase = {
   ownerUrl: string;
   /** True when this is the embedded PostgreSQL (demo data may be seeded into it). */
   embedded: boolean;
+  /** The embedded cluster when this process started it (fault tests restart it). */
+  cluster?: RunningPostgres;
   release: () => Promise<void>;
 };
 
@@ -75,6 +77,8 @@ export async function openLocalDatabase(options: {
   /** Announce the cluster in .data/runtime.json so CLIs can reach it while we run. */
   announce?: boolean;
   log?: (line: string) => void;
+  /** Where the cluster lives when it cannot be kept in .data (see startEmbeddedPostgres). */
+  notice?: (line: string) => void;
 }): Promise<LocalDatabase> {
   if (options.databaseUrl) {
     const ownerUrl = options.migrationDatabaseUrl ?? options.databaseUrl;
@@ -91,6 +95,7 @@ export async function openLocalDatabase(options: {
     port: options.embeddedPort ?? DEFAULT_EMBEDDED_PORT,
     persistent: true,
     log: options.log,
+    notice: options.notice,
   });
   const ownerUrl = withDatabase(cluster.serverUrl, "reversegate");
   const url = await prepareWithAppRole(ownerUrl, EMBEDDED_APP_ROLE);
@@ -99,6 +104,7 @@ export async function openLocalDatabase(options: {
     url,
     ownerUrl,
     embedded: true,
+    cluster,
     release: async () => {
       if (options.announce) await rm(runtimeFile, { force: true });
       await cluster.stop();
@@ -136,6 +142,7 @@ export async function openThrowawayDatabase(options: { databaseUrl?: string; lab
     url,
     ownerUrl,
     embedded: true,
+    cluster,
     release: async () => {
       await cluster.stop();
       await rm(dir, { recursive: true, force: true });
