@@ -229,8 +229,8 @@ export function apiRoute<TBody = undefined, TParams extends Params = Params>(
       return NextResponse.json(out, { status, headers });
     } catch (error) {
       if (claim) await db().idempotencyRecord.deleteMany({ where: { scope: claim.scope, key: claim.key, status: 0 } }).catch(() => undefined);
-      const { status, body } = toErrorResponse(error, requestId);
-      return NextResponse.json({ ...body, requestId }, { status, headers });
+      const { status, body, headers: errorHeaders } = toErrorResponse(error, requestId);
+      return NextResponse.json({ ...body, requestId }, { status, headers: { ...errorHeaders, ...headers } });
     }
   };
 }
