@@ -26,6 +26,11 @@ const serverEnvSchema = z
     SERVING_BACKOFF_MS: z.coerce.number().int().min(0).default(200),
     // How long a rollback waits for consumers to acknowledge an invalidation.
     ROLLBACK_CONSUMER_ACK_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    // A rollback worker's lease on its operation: renewed every third of this while it runs; a
+    // worker that died is taken over this long after its last renewal.
+    ROLLBACK_LEASE_MS: z.coerce.number().int().min(500).default(15_000),
+    // How often a ramp stage's dwell reads the serving plane, so an outage fails it within one poll.
+    ROLLBACK_DWELL_POLL_MS: z.coerce.number().int().min(100).default(5_000),
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
     METRICS_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
     REVERSEGATE_DEMO: z.enum(["0", "1"]).default("0"),

@@ -7,7 +7,12 @@ import { db, type Tx } from "@/lib/db";
 import { forbidden } from "@/lib/errors";
 import { auditRecord, recordAuditEvents, type AuditInput, type AuditRecord } from "@/lib/audit/record-audit-event";
 
-export type MutationContext = { actor: Actor; requestId: string };
+export type MutationContext = {
+  actor: Actor;
+  requestId: string;
+  /** Runs first in every transaction of this context and throws to refuse the write (a rollback worker's lease fence). */
+  guard?: (tx: Tx) => Promise<void>;
+};
 
 export type MutationScope = {
   tx: Tx;
@@ -35,6 +40,7 @@ export async function runMutation<T>(
   }
   return db().$transaction(
     async (tx) => {
+      await ctx.guard?.(tx);
       const events: AuditRecord[] = [];
       const result = await work({
         tx,

@@ -7,10 +7,10 @@ import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
 import { rollbackOutcomes } from "@/lib/jobs/rollback-outcomes";
 import { newRequestId } from "@/lib/mutation";
-import { makeDeployment, makeDetection, makePolicy, makeRollbackPlan, makeToken, makeUser } from "@/lib/testing/factories";
+import { makeDeployment, makeToken } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
-import { approveRollback, retryRollback } from "./decide-rollback";
-import { requestRollback } from "./request-rollback";
+import { dwelling, finishedRollback, makeIncident, servingChanges, type IncidentOptions } from "@/lib/testing/rollback-scene";
+import { retryRollback } from "./decide-rollback";
 import { startRollbackWorker } from "./rollback-queue";
 import { getRollback } from "./rollback-views";
 import { startSimulatorProcess, type SimulatorProcess } from "./simulator-process";
@@ -21,50 +21,8 @@ let worker: { stop: () => Promise<void> } | null = null;
 
 const startWorker = () => startRollbackWorker({ outcomes: rollbackOutcomes, consumerAckTimeoutMs: ACK_TIMEOUT_MS, log: () => {} });
 
-async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-  }
-}
-
-const finished = (id: string) =>
-  waitFor(async () => {
-    const op = await db().rollbackOperation.findUniqueOrThrow({ where: { id } });
-    return ["COMPLETED", "FAILED"].includes(op.status) ? op : null;
-  }, `rollback ${id} to finish`);
-
-/**
- * A deployment with v14 live and v13 prior in the database and on the simulator, a policy, a
- * rollback plan (ramp 10 → 100 with a 1 s dwell) and a detection against v14.
- */
-async function incident(
-  options: { servingBaseUrl?: string; lacking?: string[]; blockOnUnacknowledged?: boolean; dwellSeconds?: number; pinOnSimulator?: boolean } = {},
-) {
-  const lacking = Object.fromEntries((options.lacking ?? []).map((capability) => [capability, false]));
-  const made = await makeDeployment({ versions: ["v12", "v13", "v14"], serving: { kind: "http", baseUrl: options.servingBaseUrl ?? sim.url, capabilities: lacking } });
-  const { deployment, versions } = made;
-  if (options.pinOnSimulator !== false) await sim.serving.pinVersion(deployment.slug, { version: "v14" });
-  const policy = await makePolicy(deployment.id, { floorValue: 0.88, evaluationIntervalSeconds: 30, action: "REQUEST" });
-  await makeRollbackPlan(deployment.id, { rampStages: [10, 100], rampDwellSeconds: options.dwellSeconds ?? 1, blockOnUnacknowledged: options.blockOnUnacknowledged ?? false });
-  const detection = await makeDetection(policy, versions.find((v) => v.version === "v14")!.id, {
-    detectedAt: new Date(Date.now() - 60_000),
-    timeToDetectMs: 420_000,
-    windowStats: { mean: 0.81 },
-  });
-  const operator = await makeUser("OPERATOR");
-  const approver = await makeUser("APPROVER");
-  const request = (mode: "instant" | "ramp") =>
-    requestRollback(
-      { actor: operator.actor, requestId: newRequestId() },
-      { deploymentSlug: deployment.slug, mode, reason: "canary accuracy 0.81 below the 0.88 floor", detectionId: detection.id, origin: "detection" },
-    );
-  const approve = (id: string) => approveRollback({ actor: approver.actor, requestId: newRequestId() }, id);
-  return { ...made, policy, detection, operator, approver, request, approve, id: (version: string) => versions.find((v) => v.version === version)!.id };
-}
+const finished = (id: string) => finishedRollback(id);
+const incident = (options: IncidentOptions = {}) => makeIncident(sim, options);
 
 async function auditActions(id: string): Promise<string[]> {
   const events = await db().auditEvent.findMany({ where: { targetType: "rollback", targetId: id }, orderBy: { id: "asc" } });
@@ -277,10 +235,7 @@ describe("a worker stopped mid-ramp", () => {
     await sim.control("DELETE", "/sim/requests");
     const first = await startWorker();
     await scene.approve(id);
-    await waitFor(async () => {
-      const step = await db().rollbackStep.findUniqueOrThrow({ where: { operationId_position: { operationId: id, position: 3 } } });
-      return step.status === "RUNNING" && (step.detail as { appliedAt?: string } | null)?.appliedAt;
-    }, "the 10% stage to start its dwell");
+    await dwelling(id, 3);
     await first.stop();
 
     const paused = await getRollback(id);
@@ -293,9 +248,7 @@ describe("a worker stopped mid-ramp", () => {
     const view = await getRollback(id);
     expect(view.steps.map((s) => s.status)).toEqual(Array(7).fill("SUCCEEDED"));
     expect(view.steps[3]!.attempts).toBe(2);
-    const slug = scene.deployment.slug;
-    const changes = (await sim.requests()).filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.replace(`/v1/deployments/${slug}`, "")}`);
-    expect(changes).toEqual(["PUT /manifest", "PUT /pin", "PUT /traffic", "PUT /traffic", "POST /invalidations"]);
+    expect(await servingChanges(sim, scene.deployment.slug)).toEqual(["PUT /manifest", "PUT /pin", "PUT /traffic", "PUT /traffic", "POST /invalidations"]);
   });
 });
 

@@ -1,17 +1,18 @@
 import "server-only";
 import type { RollbackStep } from "@prisma/client";
-import pg from "pg";
 import { SYSTEM_ACTOR } from "@/lib/actor";
 import { applyEvent } from "@/lib/deployments/lifecycle";
 import { readRollbackPlan } from "@/lib/deployments/rollback-plan-store";
 import { loadDeploymentSnapshot, saveDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { isDatabaseUnavailable } from "@/lib/errors";
 import { newRequestId, runMutation, type MutationContext } from "@/lib/mutation";
 import { servingAdapterFor } from "@/lib/serving/for-deployment";
 import { ExecutionInterrupted, StepFailure, type StepDetail } from "@/lib/serving/moves";
 import type { ServingAdapter, TrafficWeight } from "@/lib/serving/port";
 import { announceRollback } from "./announce-rollback";
+import { acquireLease, LeaseLost, newLeaseHolder, type OperationLease } from "./operation-lease";
 import type { RollbackOutcomes } from "./outcomes";
 import { asJson, runStep, stepParams, type ExecutionContext } from "./rollback-steps";
 
@@ -23,33 +24,39 @@ export type ExecuteRollbackOptions = {
   consumerAckTimeoutMs?: number;
   /** For tests: a serving adapter other than the deployment's own. */
   serving?: ServingAdapter;
+  /**
+   * Who asks for the operation's lease. A worker retrying the same job after the database came
+   * back passes the same holder, so it takes its own lease back at once.
+   */
+  holder?: string;
   log?: (line: string) => void;
 };
 
 /**
  * completed / failed: the operation reached that status in this run. interrupted: the worker
- * stopped mid-way. busy: another worker holds the operation. not_runnable: it is not APPROVED
- * or EXECUTING (cancelled, already finished…).
+ * stopped mid-way. busy: another worker holds the operation's lease. lost: another worker took the
+ * lease over mid-way (this one stopped without writing). not_runnable: it is not APPROVED or
+ * EXECUTING (cancelled, already finished…). A database that cannot be reached is thrown (see
+ * isDatabaseUnavailable): nothing is recorded, and the caller runs it again once it answers.
  */
-export type ExecutionOutcome = "completed" | "failed" | "interrupted" | "busy" | "not_runnable";
-
-// Advisory locks are keyed (class, object); the class keeps ours apart from anyone else's.
-const LOCK_CLASS = 0x5247; // "RG"
+export type ExecutionOutcome = "completed" | "failed" | "interrupted" | "busy" | "lost" | "not_runnable";
 
 /**
- * Holds a session-level advisory lock on a connection of its own for as long as `work` runs, so
- * two workers never execute one operation at once. A worker that dies loses its connection, and
- * with it the lock.
+ * Holds the operation's lease for as long as `work` runs, so two workers never execute one
+ * operation at once, and hands `work` the lease to fence its writes with.
  */
-async function withOperationLock<T>(operationId: string, work: () => Promise<T>): Promise<T | "busy"> {
-  const client = new pg.Client({ connectionString: env().DATABASE_URL });
-  await client.connect();
+async function withOperationLease<T>(operationId: string, holder: string, work: (lease: OperationLease) => Promise<T>): Promise<T | "busy" | "lost" | "not_runnable"> {
+  const attempt = await acquireLease(operationId, holder, env().ROLLBACK_LEASE_MS);
+  if (attempt.status === "missing") return "not_runnable";
+  if (attempt.status === "busy") return "busy";
+  const { lease } = attempt;
   try {
-    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked", [LOCK_CLASS, operationId]);
-    if (!rows[0]?.locked) return "busy";
-    return await work();
+    return await work(lease);
+  } catch (error) {
+    if (error instanceof LeaseLost) return "lost";
+    throw error;
   } finally {
-    await client.end();
+    await lease.release().catch(() => {});
   }
 }
 
@@ -80,6 +87,7 @@ async function loadContext(operationId: string, options: ExecuteRollbackOptions,
     blockOnUnacknowledged: plan.blockOnUnacknowledged,
     blockingConsumers: new Set(plan.blockingConsumers),
     consumerAckTimeoutMs: options.consumerAckTimeoutMs ?? env().ROLLBACK_CONSUMER_ACK_TIMEOUT_MS,
+    servingPollMs: env().ROLLBACK_DWELL_POLL_MS,
     serving: options.serving ?? servingAdapterFor(op.deployment),
     probe: options.serving ?? servingAdapterFor(op.deployment, { retries: 0 }),
     signal,
@@ -241,10 +249,11 @@ async function fail(ctx: MutationContext, exec: ExecutionContext, outcomes: Roll
  * and because every step first reads the serving plane, it does only what is not yet true.
  */
 export async function executeRollback(operationId: string, options: ExecuteRollbackOptions): Promise<ExecutionOutcome> {
-  const signal = options.signal ?? new AbortController().signal;
   const log = options.log ?? (() => {});
-  const ctx: MutationContext = { actor: SYSTEM_ACTOR, requestId: `rollback-run:${newRequestId()}` };
-  const outcome = await withOperationLock(operationId, async (): Promise<ExecutionOutcome> => {
+  const outcome = await withOperationLease(operationId, options.holder ?? newLeaseHolder(), async (lease): Promise<ExecutionOutcome> => {
+    // Every write checks the lease; losing it between writes stops the run at the next step.
+    const ctx: MutationContext = { actor: SYSTEM_ACTOR, requestId: `rollback-run:${newRequestId()}`, guard: lease.fence };
+    const signal = options.signal ? AbortSignal.any([options.signal, lease.lost]) : lease.lost;
     const current = await db().rollbackOperation.findUnique({ where: { id: operationId }, select: { status: true } });
     if (current?.status === "APPROVED") {
       const claimed = await claim(ctx, operationId, options.outcomes);
@@ -287,7 +296,9 @@ export async function executeRollback(operationId: string, options: ExecuteRollb
         collect(result.detail);
         log(`rollback ${operationId}: ${step.name}${step.name === "shift_traffic" ? ` ${stepParams(step).percent}%` : ""} ${result.status}`);
       } catch (error) {
-        if (error instanceof ExecutionInterrupted) return "interrupted";
+        if (error instanceof ExecutionInterrupted) return lease.lost.aborted ? "lost" : "interrupted";
+        // Not the step's fault: leave it RUNNING, and let the worker resume it once the database answers.
+        if (error instanceof LeaseLost || isDatabaseUnavailable(error)) throw error;
         const failure = error instanceof StepFailure ? error : new StepFailure(error instanceof Error ? error.message : String(error));
         await fail(ctx, exec, options.outcomes, step, failure);
         announceRollback(operationId, exec.kind === "REHEARSAL" ? "rehearsal.failed" : "rollback.failed");

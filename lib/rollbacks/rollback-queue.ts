@@ -1,10 +1,13 @@
 import "server-only";
-import pg from "pg";
 import type PgBoss from "pg-boss";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { isDatabaseUnavailable } from "@/lib/errors";
 import { getBoss } from "@/lib/jobs/boss";
-import { executeRollback, type ExecuteRollbackOptions } from "./execute-rollback";
+import { listenForWakeUps } from "@/lib/jobs/wake-up-listener";
+import { sleep } from "@/lib/serving/moves";
+import { executeRollback, type ExecuteRollbackOptions, type ExecutionOutcome } from "./execute-rollback";
+import { leaseExpiry, newLeaseHolder } from "./operation-lease";
 
 export const ROLLBACK_QUEUE = "rollback-execute";
 /** NOTIFYed after a job is sent, so an idle worker fetches it now instead of at its next poll. */
@@ -14,11 +17,16 @@ type RollbackJob = { operationId: string };
 
 const ensured = new WeakSet<PgBoss>();
 
+/** Backoff between attempts while the database is unavailable: 250 ms doubling to 5 s. */
+const retryDelayMs = (retry: number) => Math.min(5_000, 250 * 2 ** Math.min(retry, 5));
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message.trim().split("\n").at(-1) : String(error));
+
 /**
  * "short": at most one queued job per operation (the singleton key), so approving, retrying and
  * the start-up sweep never pile up duplicates. Active jobs are not limited by the policy: a job
- * left active by a worker that died must not block the resumed one, and the executor's advisory
- * lock and status compare-and-set already keep two runs of one operation apart.
+ * left active by a worker that died must not block the resumed one, and the executor's lease
+ * and status compare-and-set already keep two runs of one operation apart.
  */
 async function ensureQueue(boss: PgBoss): Promise<void> {
   if (ensured.has(boss)) return;
@@ -50,7 +58,7 @@ async function resumeUnfinished(boss: PgBoss): Promise<string[]> {
   return open.map((op) => op.id);
 }
 
-export type RollbackWorkerOptions = Omit<ExecuteRollbackOptions, "signal" | "log"> & {
+export type RollbackWorkerOptions = Omit<ExecuteRollbackOptions, "signal" | "log" | "holder"> & {
   log?: (line: string) => void;
   boss?: PgBoss;
   /** Operations run at once (each holds its worker during dwells and acknowledgement waits). */
@@ -73,14 +81,41 @@ export async function startRollbackWorker(options: RollbackWorkerOptions): Promi
   const concurrency = options.concurrency ?? 3;
   const execution = { outcomes: options.outcomes, consumerAckTimeoutMs: options.consumerAckTimeoutMs, serving: options.serving };
 
+  /**
+   * Runs the operation, and runs it again, as the same lease holder, each time the database
+   * was unavailable: a restarted PostgreSQL resumes the rollback from its last persisted step
+   * within one backoff of answering again.
+   */
+  const executeThroughOutages = async (operationId: string): Promise<ExecutionOutcome> => {
+    const holder = newLeaseHolder();
+    for (let retry = 0; ; retry++) {
+      try {
+        const outcome = await executeRollback(operationId, { ...execution, holder, signal: controller.signal, log });
+        if (retry > 0) log(`${operationId}: the database answers again; resumed`);
+        return outcome;
+      } catch (error) {
+        if (controller.signal.aborted || !isDatabaseUnavailable(error)) throw error;
+        if (retry === 0) log(`${operationId}: the database is unavailable (${messageOf(error)}); resuming when it answers`);
+        await sleep(retryDelayMs(retry), controller.signal).catch(() => {});
+        if (controller.signal.aborted) return "interrupted";
+      }
+    }
+  };
+
   const handle = async (jobs: PgBoss.Job<RollbackJob>[]) => {
     for (const job of jobs) {
       if (controller.signal.aborted) throw new Error("rollback worker stopping; the job will be retried");
-      const run = executeRollback(job.data.operationId, { ...execution, signal: controller.signal, log });
+      const { operationId } = job.data;
+      const run = executeThroughOutages(operationId);
       running.add(run);
       try {
         const outcome = await run;
-        log(`${job.data.operationId}: ${outcome}`);
+        log(`${operationId}: ${outcome}`);
+        // Another worker holds it: look again when its lease runs out, in case that worker died.
+        if (outcome === "busy") {
+          const startAfter = (await leaseExpiry(operationId)) ?? new Date(Date.now() + 1_000);
+          await boss.send(ROLLBACK_QUEUE, { operationId } satisfies RollbackJob, { singletonKey: operationId, startAfter });
+        }
       } finally {
         running.delete(run);
       }
@@ -91,11 +126,12 @@ export async function startRollbackWorker(options: RollbackWorkerOptions): Promi
     workerIds.push(await boss.work<RollbackJob>(ROLLBACK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, handle));
   }
 
-  const listener = new pg.Client({ connectionString: env().DATABASE_URL });
-  listener.on("notification", () => workerIds.forEach((id) => boss.notifyWorker(id)));
-  listener.on("error", (error) => log(`wake-up listener: ${error.message}`));
-  await listener.connect();
-  await listener.query(`LISTEN ${WAKE_CHANNEL}`);
+  const listener = await listenForWakeUps({
+    connectionString: env().DATABASE_URL,
+    channel: WAKE_CHANNEL,
+    onWake: () => workerIds.forEach((id) => boss.notifyWorker(id)),
+    log: (line) => log(line),
+  });
 
   const resumed = await resumeUnfinished(boss);
   if (resumed.length > 0) log(`queued ${resumed.length} unfinished rollback(s): ${resumed.join(", ")}`);
@@ -110,7 +146,7 @@ export async function startRollbackWorker(options: RollbackWorkerOptions): Promi
       controller.abort();
       await Promise.all(workerIds.map((id) => boss.offWork({ id })));
       await Promise.allSettled([...running]);
-      await listener.end();
+      await listener.stop();
     },
   };
 }

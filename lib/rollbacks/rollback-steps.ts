@@ -40,6 +40,8 @@ export type ExecutionContext = {
   blockOnUnacknowledged: boolean;
   blockingConsumers: ReadonlySet<string>;
   consumerAckTimeoutMs: number;
+  /** How often a dwell reads the serving plane. */
+  servingPollMs: number;
   serving: ServingAdapter;
   /** The same serving plane without retries, to record its state after a failure. */
   probe: ServingAdapter;
@@ -86,7 +88,13 @@ async function preflight({ ctx, step }: StepInput): Promise<StepResult> {
   };
 }
 
+/**
+ * Waits out a ramp stage's dwell, failing it on the first canary breach, or as soon as a
+ * periodic read finds the serving plane not answering (rather than at the next step, which may
+ * be a long dwell away).
+ */
 async function watchCanary(ctx: ExecutionContext, target: VersionRef, since: Date, untilMs: number, percent: number): Promise<void> {
+  let nextServingRead = Date.now() + ctx.servingPollMs;
   for (;;) {
     const breach = await db().detection.findFirst({
       where: { deploymentId: ctx.deploymentId, versionId: target.id, detectedAt: { gte: since } },
@@ -98,9 +106,16 @@ async function watchCanary(ctx: ExecutionContext, target: VersionRef, since: Dat
         { detectionId: breach.id },
       );
     }
+    if (Date.now() >= nextServingRead) {
+      await readStatus(ctx).catch((error: unknown) => {
+        if (!(error instanceof StepFailure)) throw error;
+        throw new StepFailure(`the serving plane stopped answering during the ${percent}% dwell: ${error.message}`, error.detail);
+      });
+      nextServingRead = Date.now() + ctx.servingPollMs;
+    }
     const remaining = untilMs - Date.now();
     if (remaining <= 0) return;
-    await sleep(Math.min(1_000, remaining), ctx.signal);
+    await sleep(Math.max(1, Math.min(1_000, remaining, nextServingRead - Date.now())), ctx.signal);
   }
 }
 
