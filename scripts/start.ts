@@ -8,6 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { dataDir, openLocalDatabase, openThrowawayDatabase, projectRoot } from "@/lib/platform/local-database";
+import { withExitWithParent } from "@/lib/platform/exit-with-parent";
 import { ensureProductionBuild } from "@/lib/platform/next-build";
 import { databaseSettings } from "./database-settings";
 
@@ -60,6 +61,15 @@ async function main() {
   };
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
+  // Whatever goes wrong later, the app, the simulator and the database go down with the launcher,
+  // not on as orphans serving a health check while nothing runs the rollbacks.
+  const crash = (error: unknown) => {
+    console.error(`[reversegate] stopping after an unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    void stop(1);
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
+  process.once("exit", () => children.forEach((child) => child.exitCode === null && child.kill("SIGTERM")));
 
   if (demo) {
     const { seedDemo } = await import("@/lib/demo/seed-demo");
@@ -90,7 +100,7 @@ async function main() {
   // Next behind the app's own server, which records each client's real address (scripts/serve.ts).
   const server = spawn(path.join(projectRoot, "node_modules/.bin/tsx"), [path.join(projectRoot, "scripts/serve.ts")], {
     cwd: projectRoot,
-    env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
+    env: withExitWithParent({ ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" }),
     stdio: ["ignore", "inherit", "inherit"],
   });
   children.push(server);

@@ -6,6 +6,7 @@ import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { newRequestId, runMutation } from "@/lib/mutation";
+import { withExitWithParent } from "@/lib/platform/exit-with-parent";
 import { ServingError } from "@/lib/serving/port";
 import type { Prisma } from "@prisma/client";
 import { servingAdapterFor } from "@/lib/serving/for-deployment";
@@ -98,7 +99,7 @@ export async function startDemoServing(options: {
     const token = await freshMetricsToken();
     child = spawn(process.execPath, [path.join(options.root, "node_modules/.bin/tsx"), path.join(options.root, "lib/serving/simulator/main.ts")], {
       cwd: options.root,
-      env: {
+      env: withExitWithParent({
         ...process.env,
         SERVING_SIM_PORT: String(options.simPort),
         SERVING_SIM_SECRET: env().SERVING_SECRET,
@@ -107,7 +108,7 @@ export async function startDemoServing(options: {
         SERVING_SIM_METRICS_TOKEN: token,
         SERVING_SIM_METRICS_INTERVAL_MS: "5000",
         SERVING_SIM_STATE_FILE: options.stateFile ?? "",
-      },
+      }),
       stdio: ["ignore", "pipe", "inherit"],
     });
     await new Promise<void>((resolve, reject) => {
