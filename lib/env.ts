@@ -7,6 +7,9 @@ const serverEnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgresql:// URL" }),
+    // PostgreSQL itself (same role) when DATABASE_URL goes through a transaction-pooling
+    // PgBouncer: the rollback workers' LISTEN wake-ups need a session of their own.
+    DATABASE_DIRECT_URL: z.url({ message: "DATABASE_DIRECT_URL must be a postgresql:// URL" }).optional(),
     // Only the web app signs sessions; CLIs (token, seed, worker) run without it.
     NEXTAUTH_SECRET: z.string().min(16, "NEXTAUTH_SECRET must be at least 16 characters").optional(),
     NEXTAUTH_URL: z.url().optional(),

@@ -127,7 +127,7 @@ export async function startRollbackWorker(options: RollbackWorkerOptions): Promi
   }
 
   const listener = await listenForWakeUps({
-    connectionString: env().DATABASE_URL,
+    connectionString: env().DATABASE_DIRECT_URL ?? env().DATABASE_URL,
     channel: WAKE_CHANNEL,
     onWake: () => workerIds.forEach((id) => boss.notifyWorker(id)),
     log: (line) => log(line),
