@@ -17,7 +17,9 @@ import { rollbackOutcomes } from "./rollback-outcomes";
  * - `metrics-evaluate` is a "stately" queue keyed by policy id: at most one queued and one
  *   active job per policy across every worker, so chains never multiply and two workers never
  *   evaluate one policy at once. Inside, a per-deployment advisory lock and the "one open
- *   detection" unique index make a second firing impossible even if they did.
+ *   detection" unique index make a second firing impossible even if they did, and a job that
+ *   comes less than an interval after the policy's last evaluation (a dispatch queued beside a
+ *   running chain) only reschedules it.
  * - `metrics-evaluate-due` runs every minute (and once at start): it sends each policy's next
  *   job, which the stately queue drops when the chain is alive. This starts new policies and
  *   revives chains a crashed worker dropped, within a minute.
@@ -50,18 +52,19 @@ export async function dispatchDueEvaluations(boss: PgBoss, now = Date.now()): Pr
 
 async function runEvaluation(boss: PgBoss, policyId: string, log: Log): Promise<void> {
   const startedAt = Date.now();
-  let nextInMs: number | null = null;
+  let nextAt: number | null = null;
   try {
-    const outcome = await evaluatePolicy(policyId, { log });
-    if (outcome.status === "busy") nextInMs = 1000;
-    else if (outcome.status === "evaluated") nextInMs = outcome.intervalSeconds * 1000;
+    const outcome = await evaluatePolicy(policyId, { log, onlyIfDue: true });
+    if (outcome.status === "busy") nextAt = startedAt + 1000;
+    else if (outcome.status === "not_due") nextAt = outcome.dueAt;
+    else if (outcome.status === "evaluated") nextAt = outcome.evaluatedAt + outcome.intervalSeconds * 1000;
   } catch (error) {
     log(`evaluating policy ${policyId} failed: ${messageOf(error)}`);
     // Keep the chain going; a failure is usually transient (e.g. the database restarting).
-    nextInMs = 5000;
+    nextAt = startedAt + 5000;
   }
   // A deleted policy (status "missing") ends its chain.
-  if (nextInMs !== null) await sendEvaluation(boss, policyId, new Date(Math.max(Date.now(), startedAt + nextInMs)));
+  if (nextAt !== null) await sendEvaluation(boss, policyId, new Date(Math.max(Date.now(), nextAt)));
 }
 
 export interface WorkerOptions {

@@ -22,9 +22,13 @@ const MAX_EVIDENCE_POINTS = 500;
 export type EvaluationOutcome =
   | { status: "missing" }
   | { status: "busy"; intervalSeconds: number }
+  /** `onlyIfDue` and the policy was evaluated less than one interval ago (by another worker, say). */
+  | { status: "not_due"; dueAt: number }
   | {
       status: "evaluated";
       intervalSeconds: number;
+      /** The evaluation's clock, now recorded as the policy's lastEvaluatedAt. */
+      evaluatedAt: number;
       verdict: Verdict;
       /** Set when this evaluation recorded a new detection. */
       detectionId: string | null;
@@ -44,7 +48,7 @@ type Log = (line: string) => void;
  * metric and version", so a breach that is still there on the next tick does not fire twice.
  * The verdict, its statistics and the detection commit together, with the audit event.
  */
-export async function evaluatePolicy(policyId: string, options: { now?: number; log?: Log } = {}): Promise<EvaluationOutcome> {
+export async function evaluatePolicy(policyId: string, options: { now?: number; log?: Log; onlyIfDue?: boolean } = {}): Promise<EvaluationOutcome> {
   const log = options.log ?? (() => {});
   const policyRow = await db().rollbackPolicy.findUnique({ where: { id: policyId } });
   if (!policyRow) return { status: "missing" };
@@ -52,12 +56,21 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
   const intervalSeconds = policy.evaluationIntervalSeconds;
   const ctx = { actor: SYSTEM_ACTOR, requestId: newRequestId() };
 
+  let evaluatedAt = 0;
   const result = await runMutation(ctx, "OPERATOR", async ({ tx, audit }) => {
     const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`
       SELECT pg_try_advisory_xact_lock(${EVALUATION_LOCK_NAMESPACE}::int, ${policyRow.deploymentId}::int) AS locked`;
     if (!lock?.locked) return null;
     // Read after the lock: the tick that held it may have just recorded a detection.
     const now = options.now ?? Date.now();
+    if (options.onlyIfDue) {
+      // Scheduled ticks can overlap (a worker's start-up dispatch beside a running chain): the
+      // policy's own record of its last evaluation keeps them an interval apart.
+      const { lastEvaluatedAt } = await tx.rollbackPolicy.findUniqueOrThrow({ where: { id: policyId }, select: { lastEvaluatedAt: true } });
+      const dueAt = (lastEvaluatedAt?.getTime() ?? 0) + intervalSeconds * 1000;
+      if (now < dueAt) return { notDueUntil: dueAt };
+    }
+    evaluatedAt = now;
     const context = await loadDeploymentContext({ id: policyRow.deploymentId });
     const record = async (verdict: Verdict, stats: Record<string, unknown>) => {
       await tx.rollbackPolicy.update({
@@ -158,6 +171,7 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
   });
 
   if (!result) return { status: "busy", intervalSeconds };
+  if (result.notDueUntil !== undefined) return { status: "not_due", dueAt: result.notDueUntil };
   let rollback: { id: string; status: string } | { error: string } | null = null;
   if (result.detectionId && "slug" in result && policy.action !== "notify") {
     log(`detection ${result.detectionId}: ${result.slug} ${policy.metric} on ${result.version} below the floor ${result.floor} for the whole window; requesting a rollback`);
@@ -181,5 +195,5 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
   } else if (result.detectionId) {
     log(`detection ${result.detectionId}: ${policy.metric} breached its floor; policy action is notify`);
   }
-  return { status: "evaluated", intervalSeconds, verdict: result.verdict, detectionId: result.detectionId, rollback };
+  return { status: "evaluated", intervalSeconds, evaluatedAt, verdict: result.verdict, detectionId: result.detectionId, rollback };
 }
