@@ -1,12 +1,11 @@
 // Starting behind a transaction-pooling PgBouncer: `prisma migrate deploy` holds a session
 // advisory lock, which PgBouncer would leave on a pooled server connection for the next start
 // to trip over, so the migrations go to MIGRATION_DATABASE_URL, PostgreSQL itself.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startPgBouncer, type PgBouncer } from "@/lib/testing/pgbouncer";
 import { withDatabase } from "./embedded-postgres";
 import { openLocalDatabase } from "./local-database";
-import { ensureDatabase } from "./migrate";
+import { ensureDatabase, withClient } from "./migrate";
 
 // The key `prisma migrate deploy` locks while it migrates.
 const PRISMA_MIGRATE_LOCK = 72707369;
@@ -18,17 +17,13 @@ beforeAll(async () => {
 afterAll(() => bouncer?.stop());
 
 async function migrateLocksLeft(directUrl: string): Promise<number> {
-  const client = new pg.Client({ connectionString: directUrl });
-  await client.connect();
-  try {
+  return withClient(directUrl, async (client) => {
     const { rows } = await client.query<{ held: number }>(
       "SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
       [PRISMA_MIGRATE_LOCK],
     );
     return rows[0]!.held;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 describe("a database behind PgBouncer (pool_mode = transaction)", () => {
@@ -42,9 +37,7 @@ describe("a database behind PgBouncer (pool_mode = transaction)", () => {
       expect(database.url).toBe(bouncer.via(direct));
       expect(await migrateLocksLeft(direct)).toBe(0);
     } finally {
-      const admin = new pg.Client({ connectionString: inject("ownerDatabaseUrl") });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => admin.end());
+      await withClient(inject("ownerDatabaseUrl"), (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     }
   }, 90_000);
 });

@@ -2,9 +2,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "./embedded-postgres";
+import { withClient } from "./migrate";
 
 const made: string[] = [];
 afterAll(async () => {
@@ -22,15 +22,7 @@ describe("the embedded PostgreSQL", () => {
   it("starts, serves and restarts with its folder inside a 0700 folder (as root: where the postgres user cannot enter)", async () => {
     const cluster = await startEmbeddedPostgres({ dataDir: path.join(await privateFolder(), ".data", "postgres"), persistent: false });
     try {
-      const ask = async () => {
-        const client = new pg.Client({ connectionString: cluster.serverUrl });
-        await client.connect();
-        try {
-          return (await client.query<{ answer: number }>("SELECT 42 AS answer")).rows[0]?.answer;
-        } finally {
-          await client.end();
-        }
-      };
+      const ask = () => withClient(cluster.serverUrl, async (client) => (await client.query<{ answer: number }>("SELECT 42 AS answer")).rows[0]?.answer);
       expect(await ask()).toBe(42);
       await cluster.pgCtl("restart");
       expect(await ask()).toBe(42);

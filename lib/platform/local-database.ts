@@ -4,7 +4,7 @@ import path from "node:path";
 import { EMBEDDED_APP_ROLE, dropAppRole, ensureAppRole, grantAppRole, roleOf } from "./app-role";
 import { startEmbeddedPostgres, withDatabase, type RunningPostgres } from "./embedded-postgres";
 import { installJobSchema } from "./job-schema";
-import { applyMigrations, ensureDatabase } from "./migrate";
+import { applyMigrations, ensureDatabase, withClient } from "./migrate";
 
 export const projectRoot = path.resolve(import.meta.dirname, "../..");
 export const dataDir = path.join(projectRoot, ".data");
@@ -154,12 +154,5 @@ async function dropDatabase(databaseUrl: string) {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
   url.pathname = "/postgres";
-  const pg = (await import("pg")).default;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  await withClient(url.toString(), (client) => client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`));
 }

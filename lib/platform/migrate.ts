@@ -5,19 +5,30 @@ import pg from "pg";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
+/**
+ * Runs `work` on a connection of its own. A connection the server drops meanwhile (a restart)
+ * fails the query in flight; it never reaches the process as an unhandled 'error' event.
+ */
+export async function withClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** Creates the database on its server when it is missing (the server must already exist). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
   url.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
+  await withClient(url.toString(), async (client) => {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Migration folders not yet applied to the database (all of them on a new database). */
@@ -25,9 +36,7 @@ export async function pendingMigrations(databaseUrl: string): Promise<string[]> 
   const folders = (await readdir(path.join(root, "prisma/migrations"), { withFileTypes: true }))
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name);
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+  return withClient(databaseUrl, async (client) => {
     const exists = await client.query(`SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS present`);
     if (!exists.rows[0]?.present) return folders.sort();
     const applied = await client.query<{ migration_name: string }>(
@@ -35,9 +44,7 @@ export async function pendingMigrations(databaseUrl: string): Promise<string[]> 
     );
     const done = new Set(applied.rows.map((row) => row.migration_name));
     return folders.filter((name) => !done.has(name)).sort();
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 // Real processes for the fault and concurrency suites: a worker (`npm run worker`), the web app
-// (`next start`), PgBouncer. Each is stopped by the suite, and killed if the test process exits
-// without doing so, so a failing test leaves nothing running.
+// (as `npm start` serves it), PgBouncer. Each is stopped by the suite, and killed if the test
+// process exits without doing so, so a failing test leaves nothing running.
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,5 +92,24 @@ export function startWorkerProcess(name: string, databaseUrl: string, env: Recor
   return startChild(name, process.execPath, ["--import", "tsx", "--conditions=react-server", join(ROOT, "scripts/worker.ts")], {
     env: childEnv({ DATABASE_URL: databaseUrl, ...env }),
     ready: /\[worker\] running/,
+  });
+}
+
+/**
+ * The web app as `npm start` serves it (scripts/serve.ts: the production build behind a server
+ * that records each client's address) on `port` against `databaseUrl`, ready once it listens.
+ */
+export function startWebInstance(name: string, port: number, databaseUrl: string, env: Record<string, string> = {}): Promise<Child> {
+  return startChild(name, process.execPath, ["--import", "tsx", join(ROOT, "scripts/serve.ts")], {
+    env: childEnv({
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: "scale-out-tests-secret-0123456789",
+      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+      NEXT_TELEMETRY_DISABLED: "1",
+      REVERSEGATE_DEMO: "0",
+      ...env,
+    }),
+    ready: /web server listening on port/,
   });
 }
