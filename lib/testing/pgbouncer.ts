@@ -16,11 +16,21 @@ export type PgBouncer = {
   stop: () => Promise<void>;
 };
 
+/** The program, on PATH or where Debian puts it (/usr/sbin is not on a normal user's PATH). */
+async function pgbouncerProgram(): Promise<string> {
+  for (const candidate of ["pgbouncer", "/usr/sbin/pgbouncer", "/usr/local/sbin/pgbouncer"]) {
+    const runs = await promisify(execFile)(candidate, ["--version"]).then(
+      () => true,
+      () => false,
+    );
+    if (runs) return candidate;
+  }
+  throw new Error("pgbouncer is not installed: apt-get install pgbouncer (.ci/run does)");
+}
+
 /** Starts PgBouncer with `pool_mode = transaction` in front of the server `serverUrl` names. */
 export async function startPgBouncer(serverUrl: string, options: { poolSize?: number } = {}): Promise<PgBouncer> {
-  await promisify(execFile)("pgbouncer", ["--version"]).catch(() => {
-    throw new Error("pgbouncer is not installed: apt-get install pgbouncer (.ci/run does)");
-  });
+  const program = await pgbouncerProgram();
   const server = new URL(serverUrl);
   const port = await findFreePort();
   // Readable by the account PgBouncer drops to as root (it refuses to run as root).
@@ -50,7 +60,7 @@ export async function startPgBouncer(serverUrl: string, options: { poolSize?: nu
     await writeFile(path.join(folder, name), text);
     await chmod(path.join(folder, name), 0o644);
   }
-  const bouncer = await startChild("pgbouncer", "pgbouncer", [path.join(folder, "pgbouncer.ini")], {
+  const bouncer = await startChild("pgbouncer", program, [path.join(folder, "pgbouncer.ini")], {
     env: { ...process.env },
     ready: /process up/,
     timeoutMs: 15_000,
