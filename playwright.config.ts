@@ -42,5 +42,8 @@ export default defineConfig({
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: "pipe",
+    // Stopped as Ctrl-C would stop it, so its throwaway database is removed rather than left
+    // behind (Playwright's default is SIGKILL).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
   },
 });

@@ -130,7 +130,7 @@ export async function startRollbackWorker(options: RollbackWorkerOptions): Promi
     connectionString: env().DATABASE_DIRECT_URL ?? env().DATABASE_URL,
     channel: WAKE_CHANNEL,
     onWake: () => workerIds.forEach((id) => boss.notifyWorker(id)),
-    log: (line) => log(line),
+    log,
   });
 
   const resumed = await resumeUnfinished(boss);
