@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { withClient } from "./migrate";
 
 /** The login role the app connects as on the embedded PostgreSQL (and on throwaway clusters). */
 export const EMBEDDED_APP_ROLE = "reversegate_app";
@@ -34,16 +34,6 @@ export function appRoleGrants(role: string): string[] {
     `ALTER FUNCTION pgboss.create_queue(text, json) SECURITY DEFINER SET search_path = pgboss, pg_temp`,
     `ALTER FUNCTION pgboss.delete_queue(text) SECURITY DEFINER SET search_path = pgboss, pg_temp`,
   ];
-}
-
-async function withClient<T>(ownerUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ownerUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Applies {@link appRoleGrants} as the owner, in one transaction: there is no moment with broader rights. */
