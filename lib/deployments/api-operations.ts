@@ -50,7 +50,8 @@ export const deploymentOperations: readonly ApiOperation[] = [
     method: "post",
     path: "/api/v1/deployments/{deployment}/promotions",
     summary: "Record a promotion: the version goes live and the one it replaces becomes the prior",
-    description: "A version that was rolled back on this deployment needs `override: true`; the override is audited.",
+    description:
+      "A version that was rolled back on this deployment needs `override: true`; the override is audited. With `apply: true` the serving plane moves first (manifest, pin, traffic, consumers) and is read back; only then is the promotion recorded. Applied promotions of one deployment run one at a time: another answers 409 naming the one in flight (`inFlight: {version, actor, requestId, since, leaseExpiresAt}`). An apply that fails part-way puts serving back as it was before (read back) or, when it cannot, records what serving shows in the deployment's `traffic`; either way it answers with the step and cause, and audits `deployment.promotion_apply_failed`.",
     tag: "deployments",
     role: "OPERATOR",
     pathParams: deploymentPathParams,
@@ -58,7 +59,11 @@ export const deploymentOperations: readonly ApiOperation[] = [
     responses: {
       201: { description: "Recorded", body: recordPromotionResult },
       404: { description: "No such deployment, or no such version of its model" },
-      409: { description: "The move is illegal now (already live, rolled back without override, frozen, rollback in flight, purged)" },
+      409: {
+        description:
+          "The move is illegal now (already live, rolled back without override, frozen, rollback in flight, purged), another applied promotion of this deployment is in flight, or a rollback took serving over mid-apply",
+      },
+      503: { description: "`apply: <step>: <cause>; the promotion was not recorded; <what serving shows now>`: the serving plane failed mid-apply" },
     },
   },
   {

@@ -12,11 +12,11 @@ export const metricsOperations: readonly ApiOperation[] = [
     path: "/api/v1/metrics",
     summary: "Ingest canary metric points",
     description:
-      "Each point is checked on its own: good points are stored even when others are refused, and `rejected` names each refused point by index. A retried batch stores nothing twice (`duplicates`).",
+      "Each point is checked on its own: good points are stored even when others are refused, and `rejected` names each refused point by index. A stored point is never replaced: one sent again with the same value and sampleCount is accepted and counted in `duplicates` (a retried batch stores nothing twice), one sent again for the same deployment, metric, version and ts with a different value or sampleCount is refused in `rejected` (`value: conflicts with the point stored …`, naming the stored value) and counted in neither `accepted` nor `duplicates`.",
     tag: "metrics",
     role: "OPERATOR",
     requestBody: metricsBatchBody,
-    responses: { 200: { description: "`{accepted, duplicates, rejected: [{index, error}]}`" } },
+    responses: { 200: { description: "`{accepted, duplicates, rejected: [{index, error}]}`: `duplicates` ≤ `accepted`; `accepted` + `rejected.length` = the number of points sent" } },
   },
   {
     id: "getRollbackPolicy",

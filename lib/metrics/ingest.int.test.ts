@@ -85,6 +85,48 @@ describe("POST /api/v1/metrics", () => {
     expect(await db().metricPoint.count({ where: { deploymentId: deployment.id } })).toBe(10_000);
   });
 
+  it("refuses a re-sent point whose value differs from the stored one, keeps the stored one, and counts an identical re-send as a duplicate", async () => {
+    const { token } = await makeToken("OPERATOR");
+    const { slug, deployment } = await makeMetricsDeployment();
+    const point = (minutesAgo: number, value: number, sampleCount = 12) => ({ deployment: slug, version: "v2", metric: "canary_accuracy", ts: iso(minutesAgo * 60_000), value, sampleCount });
+    const first = [point(3, 0.91), point(2, 0.92)];
+    expect(await (await post(token, { points: first })).json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+
+    const resent = [point(1, 0.93), { ...first[0]! }, { ...first[1]!, value: 0.5 }, { ...first[0]!, sampleCount: 99 }];
+    const response = await post(token, { points: resent });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      accepted: 2,
+      duplicates: 1,
+      rejected: [
+        { index: 2, error: "value: conflicts with the point stored for this deployment, metric, version and ts (value 0.92, sampleCount 12); a stored point is never replaced" },
+        { index: 3, error: "value: conflicts with the point stored for this deployment, metric, version and ts (value 0.91, sampleCount 12); a stored point is never replaced" },
+      ],
+    });
+    const stored = await db().metricPoint.findMany({ where: { deploymentId: deployment.id }, orderBy: { ts: "asc" } });
+    expect(stored.map((p) => [p.value, p.sampleCount])).toEqual([
+      [0.91, 12],
+      [0.92, 12],
+      [0.93, 12],
+    ]);
+    const rollups = await db().metricRollup.aggregate({ where: { deploymentId: deployment.id }, _sum: { points: true } });
+    expect(rollups._sum.points).toBe(3);
+  });
+
+  it("keeps one of two different values sent for the same point in one batch and refuses the other", async () => {
+    const { token } = await makeToken("OPERATOR");
+    const { slug, deployment } = await makeMetricsDeployment();
+    const ts = iso(60_000);
+    const twins = [0.8, 0.9].map((value) => ({ deployment: slug, version: "v2", metric: "canary_accuracy", ts, value }));
+    const body = await (await post(token, { points: twins })).json();
+    expect(body).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(body.rejected).toHaveLength(1);
+    const [kept] = await db().metricPoint.findMany({ where: { deploymentId: deployment.id } });
+    const refused = twins[body.rejected[0].index as number]!;
+    expect(kept?.value).toBe(twins.find((twin) => twin !== refused)?.value);
+    expect(body.rejected[0].error).toContain(`(value ${kept?.value}, sampleCount 1)`);
+  });
+
   it("needs the OPERATOR role", async () => {
     const { token } = await makeToken("VIEWER");
     expect((await post(token, { points: [] })).status).toBe(403);

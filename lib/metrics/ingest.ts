@@ -2,13 +2,14 @@ import "server-only";
 import { env } from "@/lib/env";
 import { metricsPool } from "./pg-pool";
 import { checkPoint, type CheckedPoint } from "./point-check";
-import { storeResolvedPoints } from "./sources/push/store";
+import { conflictingPoints, storeResolvedPoints } from "./sources/push/store";
 
 export interface IngestResult {
-  /** Points that passed every check: stored now, or already stored by an earlier try. */
+  /** Points that passed every check: stored now, or already stored with the same value by an earlier try. */
   accepted: number;
-  /** Accepted points that were already stored (a retried batch). */
+  /** Accepted points that were already stored with the same value and sample count (a retried batch). */
   duplicates: number;
+  /** Refused points, among them any whose key already holds a different value: a stored point is never replaced. */
   rejected: { index: number; error: string }[];
 }
 
@@ -68,6 +69,8 @@ export async function ingestPoints(raw: readonly unknown[], now = Date.now()): P
   await resolvePairs(checked);
 
   const n = checked.length;
+  /** Each stored column's index in `raw`. */
+  const rawIndexes: number[] = [];
   const deploymentIds: number[] = [];
   const metrics: string[] = [];
   const versionIds: number[] = [];
@@ -84,6 +87,7 @@ export async function ingestPoints(raw: readonly unknown[], now = Date.now()): P
       rejected.push({ index: indexes[i] as number, error });
       continue;
     }
+    rawIndexes.push(indexes[i] as number);
     deploymentIds.push(resolved.deploymentId);
     metrics.push(p.metric);
     versionIds.push(resolved.versionId);
@@ -91,8 +95,17 @@ export async function ingestPoints(raw: readonly unknown[], now = Date.now()): P
     values.push(p.value);
     counts.push(p.sampleCount);
   }
+  const columns = { deploymentIds, metrics, versionIds, times, values, counts };
+  const stored = await storeResolvedPoints(columns);
+  // Only a batch with points that were not new can hold a conflict: the fresh path pays nothing.
+  const conflicts = stored < deploymentIds.length ? await conflictingPoints(columns) : [];
+  for (const conflict of conflicts) {
+    rejected.push({
+      index: rawIndexes[conflict.position] as number,
+      error: `value: conflicts with the point stored for this deployment, metric, version and ts (value ${conflict.value}, sampleCount ${conflict.sampleCount}); a stored point is never replaced`,
+    });
+  }
   rejected.sort((a, b) => a.index - b.index);
-
-  const stored = await storeResolvedPoints({ deploymentIds, metrics, versionIds, times, values, counts });
-  return { accepted: deploymentIds.length, duplicates: deploymentIds.length - stored, rejected };
+  const accepted = deploymentIds.length - conflicts.length;
+  return { accepted, duplicates: accepted - stored, rejected };
 }

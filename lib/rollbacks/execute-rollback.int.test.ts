@@ -291,7 +291,7 @@ describe("rolling forward with apply: true", () => {
     try {
       const response = await scene.promote({ version: "v15", apply: true });
       expect(response.status).toBe(503);
-      expect((await response.json()).message).toMatch(/^apply: pin_prior: serving API refused the request \(.*version v15 refused\); the promotion was not recorded$/);
+      expect((await response.json()).message).toMatch(/^apply: pin_prior: serving API refused the request \(.*version v15 refused\); the promotion was not recorded; serving still shows v14 pinned with v14 100%, as before$/);
     } finally {
       await sim.control("DELETE", "/sim/faults");
     }

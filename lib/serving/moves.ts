@@ -5,7 +5,7 @@
 // with the reason on record. Rollbacks (both legs) and applied promotions are built from these.
 import { lackingReason, type ServingCapabilities, type ServingCapability } from "./capabilities";
 import { sameManifest, toServingManifest } from "./manifest";
-import { describeServingFailure, ServingError, type DeploymentStatus, type ServingAdapter } from "./port";
+import { describeServingFailure, ServingError, type DeploymentStatus, type ServingAdapter, type Stickiness, type TrafficWeight } from "./port";
 import { describeSplit, sameSplit, splitWeights } from "./traffic";
 
 export type StepDetail = Record<string, unknown>;
@@ -237,14 +237,27 @@ export async function invalidateConsumers(
   };
 }
 
-export async function verifyServes(ctx: MoveContext, target: MoveVersion): Promise<StepResult> {
+/** Traffic at exactly `weights` (a split put back as it was, say); skipped when it already is. */
+export async function placeTraffic(ctx: MoveContext, weights: TrafficWeight[], stickiness?: Stickiness): Promise<StepResult> {
   const status = await readStatus(ctx);
-  const expected = splitWeights(target.version, target.version, 100);
-  if (status.pinnedVersion !== target.version || !sameSplit(status.traffic, expected)) {
+  if (sameSplit(status.traffic, weights)) return { status: "SKIPPED", detail: { reason: `traffic was already ${describeSplit(weights)}`, revision: status.revision } };
+  const after = await withFreshRevision(ctx, status, (current) =>
+    ctx.serving.setTraffic(ctx.slug, { weights, stickiness, expectedRevision: current.revision }),
+  );
+  return { status: "SUCCEEDED", detail: { from: describeSplit(status.traffic), target: describeSplit(weights), revision: after.revision } };
+}
+
+/** Reads the serving plane back and fails unless it pins `pinnedVersion` with `traffic`. */
+export async function verifyShows(ctx: MoveContext, expected: { pinnedVersion: string; traffic: readonly TrafficWeight[] }): Promise<StepResult> {
+  const status = await readStatus(ctx);
+  if (status.pinnedVersion !== expected.pinnedVersion || !sameSplit(status.traffic, expected.traffic)) {
     throw new StepFailure(
-      `the serving plane reports ${status.pinnedVersion} pinned with ${describeSplit(status.traffic)}; expected ${target.version} pinned at 100%`,
+      `the serving plane reports ${status.pinnedVersion} pinned with ${describeSplit(status.traffic)}; expected ${expected.pinnedVersion} pinned with ${describeSplit(expected.traffic)}`,
       trafficDetail(status),
     );
   }
   return { status: "SUCCEEDED", detail: trafficDetail(status) };
 }
+
+export const verifyServes = (ctx: MoveContext, target: MoveVersion): Promise<StepResult> =>
+  verifyShows(ctx, { pinnedVersion: target.version, traffic: splitWeights(target.version, target.version, 100) });

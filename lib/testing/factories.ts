@@ -37,6 +37,21 @@ export async function makeToken(role: Role) {
 
 const digest = (seed: string) => `sha256:${Buffer.from(seed.padEnd(32, "0").slice(0, 32)).toString("hex")}`;
 
+/** A registered version of `model` with a restorable manifest, not yet on any deployment. */
+export function makeModelVersion(model: { id: number; slug: string }, version: string): Promise<ModelVersion> {
+  return db().modelVersion.create({
+    data: {
+      modelId: model.id,
+      version,
+      artifactUri: `s3://models/${model.slug}/${version}`,
+      artifactDigest: digest(`${model.slug}${version}`),
+      manifest: { weightsDigest: digest(`w${model.slug}${version}`), promptTemplate: `prompt@${version}`, vectorIndexSnapshot: `idx-${version}` },
+      offlineScores: { regression_set: 0.9 },
+      registeredBy: "factory",
+    },
+  });
+}
+
 /**
  * A model with `versions` and a deployment of it, `live` serving and `prior` (if any) the
  * version before it, as a pipeline would have left them. Statuses follow the lifecycle:
@@ -58,21 +73,7 @@ export async function makeDeployment(options: {
   const slug = unique("dep");
   const model = await db().model.create({ data: { slug, name: slug } });
   const rows: ModelVersion[] = [];
-  for (const version of versions) {
-    rows.push(
-      await db().modelVersion.create({
-        data: {
-          modelId: model.id,
-          version,
-          artifactUri: `s3://models/${slug}/${version}`,
-          artifactDigest: digest(`${slug}${version}`),
-          manifest: { weightsDigest: digest(`w${slug}${version}`), promptTemplate: `prompt@${version}`, vectorIndexSnapshot: `idx-${version}` },
-          offlineScores: { regression_set: 0.9 },
-          registeredBy: "factory",
-        },
-      }),
-    );
-  }
+  for (const version of versions) rows.push(await makeModelVersion(model, version));
   const id = (version: string | null) => (version === null ? null : (rows.find((r) => r.version === version)?.id ?? null));
   const serving = servingBackends.toStored(servingBackends.inputSchema.parse(options.serving ?? { kind: "http", baseUrl: "http://127.0.0.1:4010" }));
   const deployment = await db().deployment.create({

@@ -117,6 +117,25 @@ export async function storeResolvedPoints(c: ResolvedColumns): Promise<number> {
   }
 }
 
+/** A point sent for a key (deployment, metric, version, ts) that holds another value; `position` is its index in the columns. */
+export type ConflictingPoint = { position: number; value: number; sampleCount: number };
+
+/**
+ * Of points that were not all new, those whose key already holds a different value or sample
+ * count, with the stored one. Run after `storeResolvedPoints` (whose statement has committed),
+ * so it sees what a concurrent batch stored too; a stored point is never overwritten.
+ */
+export async function conflictingPoints(c: ResolvedColumns): Promise<ConflictingPoint[]> {
+  const { rows } = await metricsPool().query<ConflictingPoint>(
+    `SELECT (u.i - 1)::int AS position, p.value, p."sampleCount"
+       FROM unnest($1::int[], $2::text[], $3::int[], $4::float8[], $5::float8[], $6::int[]) WITH ORDINALITY AS u(d, m, v, t, x, c, i)
+       JOIN "MetricPoint" p ON p."deploymentId" = u.d AND p.metric = u.m AND p."versionId" = u.v AND p.ts = to_timestamp(u.t / 1000.0)::timestamptz(3)
+      WHERE p.value <> u.x OR p."sampleCount" <> u.c`,
+    [c.deploymentIds, c.metrics, c.versionIds, c.times, c.values, c.counts],
+  );
+  return rows;
+}
+
 /** Every stored point of the series in [from, to] (epoch ms), oldest first. */
 export async function readPoints({ deploymentId, metric, versionId }: StoredSeries, from: number, to: number): Promise<MetricSample[]> {
   const { rows } = await metricsPool().query<{ ts: number; value: number; sampleCount: number }>(
