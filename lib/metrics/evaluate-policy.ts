@@ -1,5 +1,4 @@
 import "server-only";
-import type { Prisma } from "@prisma/client";
 import { SYSTEM_ACTOR } from "@/lib/actor";
 import { db } from "@/lib/db";
 import { newRequestId, runMutation } from "@/lib/mutation";
@@ -7,7 +6,7 @@ import { requestRollback } from "@/lib/rollbacks/request-rollback";
 import { loadDeploymentContext } from "./deployment-context";
 import { downsampleMinMax } from "./downsample";
 import { evaluateWindow, type WindowVerdict } from "./evaluator";
-import { policyRuleOf, type Verdict } from "./policy-store";
+import { policyRuleOf, recordVerdict, type Verdict } from "./policy-store";
 import { resolveFloor } from "./resolve-floor";
 import { metricSourceFor } from "./sources/for-policy";
 import { MetricSourceError } from "./sources/source";
@@ -59,12 +58,7 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
     // Read after the lock: the tick that held it may have just recorded a detection.
     const now = options.now ?? Date.now();
     const context = await loadDeploymentContext({ id: policyRow.deploymentId });
-    const record = async (verdict: Verdict, stats: Record<string, unknown>) => {
-      await tx.rollbackPolicy.update({
-        where: { id: policyId },
-        data: { lastEvaluatedAt: new Date(now), lastVerdict: verdict, lastStats: stats as Prisma.InputJsonValue },
-      });
-    };
+    const record = (verdict: Verdict, stats: Record<string, unknown>) => recordVerdict(tx, policyId, verdict, stats, new Date(now));
     if (!context.live) {
       await record("no_data", { reason: "the deployment has no live version" });
       return { verdict: "no_data" as const, detectionId: null };
