@@ -3,9 +3,11 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, useTransition } from "react";
+import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { Badge } from "@/components/ui/badge";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
+import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
 import type { RollbackView } from "@/lib/rollbacks/rollback-views";
 import { formatDurationMs, STATUS_TONE, STEP_TONE, stepLabel } from "./format";
 import { callApi, rollbackKeys, rollbackQueryOptions } from "./rollback-queries";
@@ -84,13 +86,10 @@ export function RollbackLiveView({ initial, allowed }: { initial: RollbackView; 
           </p>
         ))}
         <dl className="kv" aria-label="Times">
-          <dt>Time to detect</dt>
-          <dd data-testid="time-to-detect">{view.detectionId ? formatDurationMs(view.timeToDetectMs) : "— (requested by hand, no detection)"}</dd>
-          <dt>Time to roll back</dt>
-          <dd data-testid="time-to-rollback">
-            {formatDurationMs(view.timeToRollbackMs)}
-            {view.timeToRollbackMs !== null ? ` (${view.detectionId ? "detection" : "request"} to completion)` : ""}
-          </dd>
+          <dt title={TIMING_DEFINITIONS.timeToDetectMs}>Time to detect (TTD)</dt>
+          <dd data-testid="time-to-detect">{view.timeToDetectMs !== null || view.detectionId ? formatDurationMs(view.timeToDetectMs) : "— (requested by hand, no detection)"}</dd>
+          <dt title={TIMING_DEFINITIONS.timeToRollbackMs}>Time to roll back (TTR)</dt>
+          <dd data-testid="time-to-rollback">{formatDurationMs(view.timeToRollbackMs)}</dd>
           <dt>Time to decide</dt>
           <dd data-testid="time-to-decide">{formatDurationMs(view.timeToDecideMs)}</dd>
           <dt>Time to execute</dt>
@@ -125,6 +124,7 @@ export function RollbackLiveView({ initial, allowed }: { initial: RollbackView; 
             </>
           ) : null}
         </dl>
+        <TimingDefinitions only={["timeToDetectMs", "timeToRollbackMs", "timeToDecideMs", "timeToExecuteMs"]} />
         <DecisionButtons view={view} allowed={allowed} />
       </section>
       <TableWrap label="Rollback steps table">

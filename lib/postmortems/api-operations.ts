@@ -1,14 +1,9 @@
 import { z } from "zod";
 import type { ApiOperation } from "@/lib/api/openapi";
+import { incidentTimingFields } from "@/lib/incidents/schemas";
 import { gateAdditionQuery, postmortemQuery } from "./schemas";
 
-const durations = z.object({
-  timeToDetectMs: z.number().nullable(),
-  timeToDecideMs: z.number().nullable(),
-  timeToExecuteMs: z.number().nullable(),
-  timeToRollbackMs: z.number().nullable(),
-  exposureWindowMs: z.number().nullable(),
-});
+const durations = z.object(incidentTimingFields);
 
 const rehearsalView = z.object({
   id: z.string(),

@@ -2,7 +2,8 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { incidentDurations, validateTimelineOrder, type IncidentTimestamps, type TimestampField } from "./durations";
+import { incidentTimings, type IncidentTimestamps } from "@/lib/incidents/timings";
+import { validateTimelineOrder, type TimestampField } from "./durations";
 import type { PostmortemDocument } from "./markdown";
 import { assembleTimeline } from "./timeline";
 import { closureBlockers, missingRequiredFields, type PostmortemContent } from "./workflow";
@@ -123,7 +124,7 @@ export async function getPostmortem(id: string) {
       lessons: pm.lessons,
     },
     timestamps,
-    durations: incidentDurations(timestamps),
+    durations: incidentTimings(timestamps),
     warnings: validateTimelineOrder(timestamps),
     missingFields: missingRequiredFields(content),
     closureBlockers: pm.status === "APPROVED" || pm.status === "CLOSED" ? closureBlockers(pm) : [],

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { deliverWebhookEvent, type WebhookEventName } from "@/lib/webhooks/deliver-webhook";
-import { rollbackTimings } from "./status";
+import { POSTMORTEM_TIMESTAMP_SELECT, timingsOfRollback } from "@/lib/incidents/timings";
 
 const seconds = (ms: number | null) => (ms === null ? "—" : `${(ms / 1000).toFixed(1)} s`);
 
@@ -17,6 +17,7 @@ export function announceRollback(operationId: string, event: WebhookEventName): 
         deployment: { select: { slug: true } },
         approvedBy: { select: { email: true } },
         detection: { select: { regressionStartedAt: true, detectedAt: true } },
+        postmortem: { select: POSTMORTEM_TIMESTAMP_SELECT },
         rehearsal: { select: { id: true } },
       },
     });
@@ -28,7 +29,7 @@ export function announceRollback(operationId: string, event: WebhookEventName): 
     const to = name(op.toVersionId);
     const what = op.kind === "REHEARSAL" ? `rehearsal ${from} → ${to} → ${from}` : `rollback ${from} → ${to}`;
     const head = `*${op.deployment.slug}*: ${what}`;
-    const timings = rollbackTimings(op);
+    const timings = timingsOfRollback(op);
     const text: Record<WebhookEventName, string> = {
       "rollback.requested": `${head} requested by ${op.requestedByLabel} (${op.mode.toLowerCase()}): ${op.reason}`,
       "rollback.approved": `${head} ${op.approvedBy ? `approved by ${op.approvedBy.email}` : `approved automatically (${op.decisionNote ?? "policy"})`}; executing`,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { incidentTimingFields } from "@/lib/incidents/schemas";
 import { pinnedVersionId } from "@/lib/registry/version-ref";
 
 // The rollback API's public contract: what the handlers validate and what they answer. The
@@ -64,14 +65,12 @@ export const rollbackViewSchema = z.object({
   decisionNote: z.string().nullable(),
   detectionId: z.string().nullable(),
   postmortemId: z.string().nullable(),
+  postmortemStatus: z.enum(["DRAFT", "IN_REVIEW", "APPROVED", "CLOSED"]).nullable().describe("The incident's postmortem as it stands now"),
   rampStages: z.array(z.number().int()),
   rampDwellSeconds: z.number().int(),
   steps: z.array(step),
   warnings: z.array(z.string()),
-  timeToDetectMs: z.number().int().nullable(),
-  timeToDecideMs: z.number().int().nullable(),
-  timeToExecuteMs: z.number().int().nullable(),
-  timeToRollbackMs: z.number().int().nullable(),
+  ...incidentTimingFields,
   requestedAt: z.iso.datetime(),
   approvedAt: z.iso.datetime().nullable(),
   startedAt: z.iso.datetime().nullable(),

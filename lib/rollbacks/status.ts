@@ -162,35 +162,3 @@ export function planRollbackSteps(input: RollbackPlanInput): Result<RollbackStep
   }
   return { ok: true, value: steps };
 }
-
-export interface RollbackTimingInput {
-  readonly detection?: { readonly regressionStartedAt: Date; readonly detectedAt: Date } | null;
-  readonly requestedAt: Date;
-  readonly approvedAt?: Date | null;
-  readonly completedAt?: Date | null;
-}
-
-export interface RollbackTimings {
-  readonly timeToDetectMs: number | null;
-  readonly timeToDecideMs: number | null;
-  readonly timeToExecuteMs: number | null;
-  /** From detection to completion; from the request when nothing detected the regression. */
-  readonly timeToRollbackMs: number | null;
-}
-
-// An invalid Date is as unknown as a missing one, so it yields null rather than NaN.
-function between(from: Date | null | undefined, to: Date | null | undefined): number | null {
-  if (!from || !to) return null;
-  const ms = to.getTime() - from.getTime();
-  return Number.isNaN(ms) ? null : ms;
-}
-
-export function rollbackTimings(input: RollbackTimingInput): RollbackTimings {
-  const detection = input.detection ?? null;
-  return {
-    timeToDetectMs: between(detection?.regressionStartedAt, detection?.detectedAt),
-    timeToDecideMs: between(input.requestedAt, input.approvedAt),
-    timeToExecuteMs: between(input.approvedAt, input.completedAt),
-    timeToRollbackMs: between(detection?.detectedAt ?? input.requestedAt, input.completedAt),
-  };
-}

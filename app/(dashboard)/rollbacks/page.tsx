@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { formatDurationMs, STATUS_TONE } from "@/components/rollbacks/format";
+import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
 import { AppError } from "@/lib/errors";
 import { listRollbacks, type RollbackView } from "@/lib/rollbacks/rollback-views";
 import { listRollbacksQuery } from "@/lib/rollbacks/schemas";
@@ -28,8 +30,8 @@ function RollbackTable({ label, rows, now }: { label: string; rows: RollbackView
             <th scope="col">Status</th>
             <th scope="col">Mode</th>
             <th scope="col">Requested</th>
-            <th scope="col" title="Time to detect">TTD</th>
-            <th scope="col" title="Time to roll back (decide + execute)">TTR</th>
+            <th scope="col" title={TIMING_DEFINITIONS.timeToDetectMs}>TTD</th>
+            <th scope="col" title={TIMING_DEFINITIONS.timeToRollbackMs}>TTR</th>
             <th scope="col">Reason</th>
           </tr>
         </thead>
@@ -84,6 +86,7 @@ export default async function RollbacksPage({ searchParams }: Props) {
   return (
     <>
       <PageHeader title="Rollbacks" description="Requests waiting for an approver, rollbacks in flight, and every finished one with its time to detect and time to roll back." />
+      <TimingDefinitions only={["timeToDetectMs", "timeToRollbackMs"]} />
       <form className="form-inline card" method="get" aria-label="Filter rollbacks">
         <label className="field">
           Deployment

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { StatusBadge } from "@/components/postmortems/postmortem-status-badge";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -9,6 +10,7 @@ import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { hasRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
+import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
 import { TIMELINE_ORDER, TIMESTAMP_LABELS, formatDuration } from "@/lib/postmortems/durations";
 import { getPostmortem } from "@/lib/postmortems/get-postmortem";
 import { defaultDueDate } from "@/lib/postmortems/workflow";
@@ -17,11 +19,11 @@ import { ActionItemControls, AddActionItemForm, GateAdditionControls, ReviewActi
 export const metadata: Metadata = { title: "Postmortem" };
 
 const DURATIONS = [
-  ["timeToDetectMs", "Time to detect", "impact started → detected"],
-  ["timeToDecideMs", "Time to decide", "rollback requested → approved"],
-  ["timeToExecuteMs", "Time to execute", "approved → completed"],
-  ["timeToRollbackMs", "Time to roll back", "detected → completed"],
-  ["exposureWindowMs", "Exposure window", "bad version live → completed"],
+  ["timeToDetectMs", "Time to detect (TTD)"],
+  ["timeToDecideMs", "Time to decide"],
+  ["timeToExecuteMs", "Time to execute"],
+  ["timeToRollbackMs", "Time to roll back (TTR)"],
+  ["exposureWindowMs", "Exposure window"],
 ] as const;
 
 export default async function PostmortemPage({ params }: { params: Promise<{ id: string }> }) {
@@ -101,15 +103,14 @@ export default async function PostmortemPage({ params }: { params: Promise<{ id:
         <h2 id="durations">Durations</h2>
         <p className="small muted">Computed from the timestamps below; correct a timestamp to correct these.</p>
         <dl className="grid-2">
-          {DURATIONS.map(([key, label, hint]) => (
+          {DURATIONS.map(([key, label]) => (
             <div key={key} data-testid={`duration-${key}`}>
-              <dt>
-                {label} <span className="small muted">({hint})</span>
-              </dt>
+              <dt title={TIMING_DEFINITIONS[key]}>{label}</dt>
               <dd className="mono">{formatDuration(pm.durations[key])}</dd>
             </div>
           ))}
         </dl>
+        <TimingDefinitions />
       </section>
 
       <section className="card stack" aria-labelledby="timeline">
