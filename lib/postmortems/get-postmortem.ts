@@ -17,7 +17,7 @@ export const postmortemInclude = {
       status: true,
       mode: true,
       requestedByLabel: true,
-      steps: { orderBy: { position: "asc" }, select: { name: true, status: true, params: true, startedAt: true, finishedAt: true, error: true } },
+      steps: { orderBy: { position: "asc" }, select: { name: true, status: true, params: true, startedAt: true, finishedAt: true, error: true, detail: true } },
     },
   },
   authors: { include: { user: { select: { id: true, name: true, email: true } } } },
