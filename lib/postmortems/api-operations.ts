@@ -19,6 +19,8 @@ const rehearsalView = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   operationId: z.string().nullable(),
+  liveVersion: z.string().nullable().describe("The live version the rehearsal rolled back from (and forward to again)"),
+  priorVersion: z.string().nullable().describe("The prior version it rolled back to: a pass proves the way back only for this pair"),
 });
 
 /** The postmortem, gate-addition and rehearsal routes, for the OpenAPI document. */

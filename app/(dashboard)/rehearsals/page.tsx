@@ -10,6 +10,7 @@ import { requirePageUser } from "@/lib/auth/current-user";
 import { hasRole } from "@/lib/auth/roles";
 import { formatDuration } from "@/lib/postmortems/durations";
 import { listRehearsalOverview } from "@/lib/rehearsals/manage-rehearsals";
+import { describePair } from "@/lib/rehearsals/readiness";
 import { RefreshWhileRunning, RehearseNowButton, ScheduleForm } from "./rehearsal-controls";
 
 export const metadata: Metadata = { title: "Rehearsals" };
@@ -65,6 +66,7 @@ export default async function RehearsalsPage() {
                   <thead>
                     <tr>
                       <th scope="col">Started</th>
+                      <th scope="col">Pair</th>
                       <th scope="col">Trigger</th>
                       <th scope="col">Result</th>
                       <th scope="col">Prior reachable</th>
@@ -79,6 +81,7 @@ export default async function RehearsalsPage() {
                     {d.history.map((r) => (
                       <tr key={r.id}>
                         <td className="small"><Time value={r.startedAt} now={now} /></td>
+                        <td className="mono">{r.pair ? describePair(r.pair) : <span className="muted">not recorded</span>}</td>
                         <td>{r.trigger.toLowerCase()}</td>
                         <td>
                           <Badge tone={TONE[r.status] ?? "neutral"}>{r.status}</Badge>
