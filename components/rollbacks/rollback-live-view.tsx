@@ -11,6 +11,8 @@ import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
 import type { RollbackView } from "@/lib/rollbacks/rollback-views";
 import { formatDurationMs, STATUS_TONE, STEP_TONE, stepLabel } from "./format";
 import { callApi, rollbackKeys, rollbackQueryOptions } from "./rollback-queries";
+import { statusLabel } from "@/components/registry/tones";
+import { StatusBadge } from "@/components/postmortems/postmortem-status-badge";
 
 type Decision = "approve" | "reject" | "cancel" | "retry";
 
@@ -65,10 +67,18 @@ export function RollbackLiveView({ initial, allowed }: { initial: RollbackView; 
       <section className="card stack" aria-labelledby="rollback-summary">
         <h2 id="rollback-summary" className="row">
           {view.kind === "REHEARSAL" ? "Rehearsal" : "Rollback"} of <Link href={`/deployments/${view.deployment}`}>{view.deployment}</Link>: {view.fromVersion} →{" "}
-          {view.toVersion} <Badge tone={STATUS_TONE[view.status]}>{view.status}</Badge>
+          {view.toVersion} <Badge tone={STATUS_TONE[view.status]}>{statusLabel(view.status)}</Badge>
           {!view.terminal && view.status === "EXECUTING" ? <span className="small muted">updating live</span> : null}
         </h2>
-        <p style={{ margin: 0 }}>{view.reason}</p>
+        <p style={{ margin: 0 }} data-testid="rollback-reason">
+          {view.reason}
+          {view.detectionId ? (
+            <>
+              {" "}
+              (<Link href={`/detections/${view.detectionId}`}>the detection</Link>)
+            </>
+          ) : null}
+        </p>
         {view.status === "FAILED" ? (
           <div className="alert error" role="alert">
             <p style={{ margin: 0 }}>
@@ -118,8 +128,8 @@ export function RollbackLiveView({ initial, allowed }: { initial: RollbackView; 
           {view.postmortemId ? (
             <>
               <dt>Postmortem</dt>
-              <dd>
-                <Link href={`/postmortems/${view.postmortemId}`}>draft opened</Link>
+              <dd data-testid="rollback-postmortem">
+                <Link href={`/postmortems/${view.postmortemId}`}>Postmortem</Link> {view.postmortemStatus ? <StatusBadge status={view.postmortemStatus} /> : null}
               </dd>
             </>
           ) : null}
@@ -149,7 +159,7 @@ export function RollbackLiveView({ initial, allowed }: { initial: RollbackView; 
                   {view.kind === "REHEARSAL" ? <span className="muted small"> ({step.leg} leg)</span> : null}
                 </td>
                 <td>
-                  <Badge tone={STEP_TONE[step.status]}>{step.status}</Badge>
+                  <Badge tone={STEP_TONE[step.status]}>{statusLabel(step.status)}</Badge>
                 </td>
                 <td className="small">{step.startedAt ? <Time value={step.startedAt} now={now} /> : "—"}</td>
                 <td className="small">{formatDurationMs(step.durationMs)}</td>

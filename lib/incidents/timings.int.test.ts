@@ -3,11 +3,9 @@ import { GET as getPostmortemRoute } from "@/app/api/v1/postmortems/[id]/route";
 import { GET as listPostmortemsRoute } from "@/app/api/v1/postmortems/route";
 import { GET as getRollbackRoute } from "@/app/api/v1/rollbacks/[id]/route";
 import { loadAnalytics } from "@/lib/analytics/load-analytics";
-import { db } from "@/lib/db";
-import { newRequestId, runMutation } from "@/lib/mutation";
+import { newRequestId } from "@/lib/mutation";
 import { correctTimestamp } from "@/lib/postmortems/edit-postmortem";
-import { openPostmortemDraft } from "@/lib/postmortems/open-postmortem-draft";
-import { makeDeployment, makeToken, makeUser } from "@/lib/testing/factories";
+import { makeCompletedIncident, makeDeployment, makeToken, makeUser } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
 
 const MIN = 60_000;
@@ -22,27 +20,10 @@ async function handReportedIncident() {
   const [v11, v12] = versions;
   const operator = await makeUser("OPERATOR");
   const requestedAt = new Date(Date.now() - 2 * 60 * MIN);
-  const operation = await db().rollbackOperation.create({
-    data: {
-      deploymentId: deployment.id,
-      kind: "INCIDENT",
-      mode: "INSTANT",
-      status: "COMPLETED",
-      fromVersionId: v12!.id,
-      toVersionId: v11!.id,
-      reason: "p95 latency doubled on long tickets",
-      requestedById: operator.user.id,
-      requestedByLabel: operator.user.email,
-      requestedAt,
-      approvedAt: new Date(requestedAt.getTime() + 6 * MIN),
-      startedAt: new Date(requestedAt.getTime() + 6 * MIN),
-      completedAt: new Date(requestedAt.getTime() + 14 * MIN),
-    },
-  });
+  const { operation, postmortemId } = await makeCompletedIncident({ deploymentId: deployment.id, from: v12!.id, to: v11!.id, requester: operator, requestedAt, decideMs: 6 * MIN, executeMs: 8 * MIN });
   const ctx = { actor: operator.actor, requestId: newRequestId() };
-  const draft = await runMutation(ctx, "OPERATOR", (scope) => openPostmortemDraft(scope, operation.id));
-  await correctTimestamp(ctx, draft!.id, { field: "detectedAt", value: new Date(requestedAt.getTime() - 25 * MIN), reason: "support reported timeouts 25 minutes before the request" });
-  return { deployment, operation, postmortemId: draft!.id };
+  await correctTimestamp(ctx, postmortemId, { field: "detectedAt", value: new Date(requestedAt.getTime() - 25 * MIN), reason: "support reported timeouts 25 minutes before the request" });
+  return { deployment, operation, postmortemId };
 }
 
 describe("one time to roll back per incident", () => {

@@ -52,9 +52,10 @@ export function incidentTimings(ts: IncidentTimestamps): IncidentTimings {
 
 /** A rollback operation as the database holds it, with its detection and postmortem when there are. */
 export interface IncidentRecord {
-  readonly requestedAt: Date;
-  readonly approvedAt: Date | null;
-  readonly completedAt: Date | null;
+  /** Absent for a detection that no rollback answered (yet). */
+  readonly requestedAt?: Date | null;
+  readonly approvedAt?: Date | null;
+  readonly completedAt?: Date | null;
   readonly detection?: { readonly regressionStartedAt: Date; readonly detectedAt: Date } | null;
   readonly postmortem?: IncidentTimestamps | null;
 }
@@ -72,9 +73,9 @@ export function incidentTimestampsOf(record: IncidentRecord): IncidentTimestamps
     badVersionLiveFrom: pm.badVersionLiveFrom ?? null,
     impactStartedAt: pm.impactStartedAt ?? detection?.regressionStartedAt ?? null,
     detectedAt: pm.detectedAt ?? detection?.detectedAt ?? null,
-    rollbackRequestedAt: pm.rollbackRequestedAt ?? record.requestedAt,
-    approvedAt: pm.approvedAt ?? record.approvedAt,
-    completedAt: pm.completedAt ?? record.completedAt,
+    rollbackRequestedAt: pm.rollbackRequestedAt ?? record.requestedAt ?? null,
+    approvedAt: pm.approvedAt ?? record.approvedAt ?? null,
+    completedAt: pm.completedAt ?? record.completedAt ?? null,
   };
 }
 

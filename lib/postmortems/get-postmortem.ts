@@ -61,7 +61,8 @@ export const postmortemLinks = (pm: { id: string; rollbackId: string; detectionI
   rollbackHtml: `/rollbacks/${pm.rollbackId}`,
   deployment: `/deployments/${pm.deploymentSlug}`,
   badVersion: `/models/${pm.modelSlug}/versions/${pm.badVersion}`,
-  detection: pm.detectionId ? `/api/v1/deployments/${pm.deploymentSlug}/detections?id=${pm.detectionId}` : null,
+  detection: pm.detectionId ? `/api/v1/detections/${pm.detectionId}` : null,
+  detectionHtml: pm.detectionId ? `/detections/${pm.detectionId}` : null,
 });
 
 async function versionNames(ids: number[]): Promise<Map<number, string>> {

@@ -12,6 +12,7 @@ import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
 import { formatDuration } from "@/lib/postmortems/durations";
 import { listPostmortems } from "@/lib/postmortems/list-postmortems";
 import { POSTMORTEM_STATUSES, postmortemFilter } from "@/lib/postmortems/schemas";
+import { statusLabel } from "@/components/registry/tones";
 
 export const metadata: Metadata = { title: "Postmortems" };
 
@@ -43,7 +44,9 @@ export default async function PostmortemsPage({ searchParams }: { searchParams: 
           <select className="input" name="status" defaultValue={filter.status ?? ""}>
             <option value="">Any</option>
             {POSTMORTEM_STATUSES.map((s) => (
-              <option key={s}>{s}</option>
+              <option key={s} value={s}>
+                {statusLabel(s)}
+              </option>
             ))}
           </select>
         </label>

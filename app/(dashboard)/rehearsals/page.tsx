@@ -12,6 +12,7 @@ import { formatDuration } from "@/lib/postmortems/durations";
 import { listRehearsalOverview } from "@/lib/rehearsals/manage-rehearsals";
 import { describePair } from "@/lib/rehearsals/readiness";
 import { RefreshWhileRunning, RehearseNowButton, ScheduleForm } from "./rehearsal-controls";
+import { statusLabel } from "@/components/registry/tones";
 
 export const metadata: Metadata = { title: "Rehearsals" };
 
@@ -84,7 +85,7 @@ export default async function RehearsalsPage() {
                         <td className="mono">{r.pair ? describePair(r.pair) : <span className="muted">not recorded</span>}</td>
                         <td>{r.trigger.toLowerCase()}</td>
                         <td>
-                          <Badge tone={TONE[r.status] ?? "neutral"}>{r.status}</Badge>
+                          <Badge tone={TONE[r.status] ?? "neutral"}>{statusLabel(r.status)}</Badge>
                           {r.failureReason ? <div className="small" data-testid="rehearsal-failure-reason">{r.failureReason}</div> : null}
                         </td>
                         <td>{check(r.priorReachable)}</td>

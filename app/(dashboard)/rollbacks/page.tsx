@@ -12,6 +12,7 @@ import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
 import { AppError } from "@/lib/errors";
 import { listRollbacks, type RollbackView } from "@/lib/rollbacks/rollback-views";
 import { listRollbacksQuery } from "@/lib/rollbacks/schemas";
+import { statusLabel } from "@/components/registry/tones";
 
 export const metadata: Metadata = { title: "Rollbacks" };
 
@@ -48,7 +49,7 @@ function RollbackTable({ label, rows, now }: { label: string; rows: RollbackView
                 </Link>
               </td>
               <td>
-                <Badge tone={STATUS_TONE[op.status]}>{op.status}</Badge>
+                <Badge tone={STATUS_TONE[op.status]}>{statusLabel(op.status)}</Badge>
               </td>
               <td>{op.mode}</td>
               <td className="small">
@@ -56,7 +57,21 @@ function RollbackTable({ label, rows, now }: { label: string; rows: RollbackView
               </td>
               <td>{formatDurationMs(op.timeToDetectMs)}</td>
               <td title={`decide ${formatDurationMs(op.timeToDecideMs)} + execute ${formatDurationMs(op.timeToExecuteMs)}`}>{formatDurationMs(op.timeToRollbackMs)}</td>
-              <td className="small">{op.failureReason ? `failed: ${op.failureReason}` : op.reason}</td>
+              <td className="small">
+                {op.failureReason ? `failed: ${op.failureReason}` : op.reason}
+                {op.detectionId ? (
+                  <>
+                    {" "}
+                    <Link href={`/detections/${op.detectionId}`}>detection</Link>
+                  </>
+                ) : null}
+                {op.postmortemId ? (
+                  <>
+                    {" "}
+                    · <Link href={`/postmortems/${op.postmortemId}`}>postmortem</Link>
+                  </>
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -105,7 +120,9 @@ export default async function RollbacksPage({ searchParams }: Props) {
           <select className="input" name="status" defaultValue={filters.status ?? ""}>
             <option value="">finished</option>
             {["COMPLETED", "REJECTED", "CANCELLED", "FAILED"].map((status) => (
-              <option key={status}>{status}</option>
+              <option key={status} value={status}>
+                {statusLabel(status)}
+              </option>
             ))}
           </select>
         </label>

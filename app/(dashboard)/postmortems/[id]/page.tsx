@@ -15,6 +15,7 @@ import { TIMELINE_ORDER, TIMESTAMP_LABELS, formatDuration } from "@/lib/postmort
 import { getPostmortem } from "@/lib/postmortems/get-postmortem";
 import { defaultDueDate } from "@/lib/postmortems/workflow";
 import { ActionItemControls, AddActionItemForm, GateAdditionControls, ReviewActions, ReviewForm, TimestampCorrectionForm } from "./postmortem-forms";
+import { statusLabel } from "@/components/registry/tones";
 
 export const metadata: Metadata = { title: "Postmortem" };
 
@@ -44,6 +45,12 @@ export default async function PostmortemPage({ params }: { params: Promise<{ id:
             <StatusBadge status={pm.status} /> {pm.severity} · <Link href={pm.links.deployment}>{pm.deployment}</Link> ·{" "}
             <Link href={pm.links.badVersion}>{pm.badVersion}</Link> rolled back to {pm.priorVersion} ·{" "}
             <Link href={pm.links.rollbackHtml}>the rollback</Link>
+            {pm.links.detectionHtml ? (
+              <>
+                {" "}
+                · <Link href={pm.links.detectionHtml}>the detection</Link>
+              </>
+            ) : null}
           </>
         }
         actions={
@@ -206,7 +213,7 @@ export default async function PostmortemPage({ params }: { params: Promise<{ id:
                     <td>{item.owner.name}</td>
                     <td className="small"><Time value={item.dueDate} /></td>
                     <td>
-                      <Badge tone={item.status === "DONE" ? "ok" : item.status === "WONT_DO" ? "neutral" : item.dueDate < new Date() ? "bad" : "info"}>{item.status}</Badge>
+                      <Badge tone={item.status === "DONE" ? "ok" : item.status === "WONT_DO" ? "neutral" : item.dueDate < new Date() ? "bad" : "info"}>{statusLabel(item.status)}</Badge>
                       {item.wontDoReason ? <span className="small"> {item.wontDoReason}</span> : null}
                     </td>
                     {canEdit ? (
