@@ -147,3 +147,8 @@ export async function listRollbacks(query: Partial<ListRollbacksQuery> & { statu
   const names = await versionNames(rows.flatMap((row) => [row.fromVersionId, row.toVersionId]));
   return rows.map((row) => toView(row, names));
 }
+
+/** Rollbacks waiting for an approver: the navigation's count. */
+export function countAwaitingApproval(): Promise<number> {
+  return db().rollbackOperation.count({ where: { status: "AWAITING_APPROVAL" } });
+}

@@ -21,6 +21,16 @@ export const rollbackDecisionBody = z
   .object({ note: z.string().trim().max(2000, "note: at most 2000 characters").optional() })
   .strict();
 
+/** Body of approve: the note, and optionally `mode: "instant"` to switch a ramp to an instant move before it runs. */
+export const approveRollbackBody = rollbackDecisionBody
+  .extend({
+    mode: z
+      .enum(["instant", "ramp"], { message: 'mode must be "instant" or "ramp"' })
+      .optional()
+      .describe('"instant" moves all traffic at once instead of the requested ramp (audited); an instant request cannot become a ramp'),
+  })
+  .strict();
+
 const STATUSES = ["REQUESTED", "AWAITING_APPROVAL", "APPROVED", "EXECUTING", "COMPLETED", "REJECTED", "CANCELLED", "FAILED"] as const;
 
 /** `GET /api/v1/rollbacks` query, also the rollbacks page's URL filters. */

@@ -125,6 +125,15 @@ function rampError(message: string): Result<never, RollbackPlanError> {
   return { ok: false, error: { code: "invalid_ramp", message } };
 }
 
+/** A plan's steps as the rows an operation persists. */
+export function stepRows(plan: readonly RollbackStepPlan[]) {
+  return plan.map((step) => ({
+    position: step.position,
+    name: step.name,
+    params: step.name === "shift_traffic" ? { leg: step.leg, percent: step.percent, dwellSeconds: step.dwellSeconds } : { leg: step.leg },
+  }));
+}
+
 /**
  * The ordered steps of one operation. Rollback is a deployment, not an undo, so each leg runs
  * the full forward-path sequence; a rehearsal runs it twice, the second time re-pinning the
