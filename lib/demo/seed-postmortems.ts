@@ -36,6 +36,8 @@ function rampSteps(t: Times): Prisma.RollbackStepCreateWithoutOperationInput[] {
     attempts: 1,
     startedAt: at(start),
     finishedAt: at(end),
+    // As the executor records it: traffic moves when the stage starts; its dwell follows.
+    ...(name === "shift_traffic" ? { detail: { applied: true, appliedAt: at(start).toISOString() } } : {}),
   }));
 }
 
