@@ -105,3 +105,19 @@ viewer("rehearsal readiness is about today's pair", async ({ page }) => {
   await page.goto("/deployments/support-router");
   await expect(page.getByLabel("Rollback readiness")).toContainText("v13 → v11 has not been rehearsed");
 });
+
+as("admin")("an admin adds PagerDuty as a destination; its routing key is kept like a secret", async ({ page }) => {
+  await page.goto("/settings/webhooks");
+  const form = page.getByRole("form", { name: "Add a destination" });
+  await form.getByLabel("PagerDuty (Events API v2)").check();
+  await form.getByLabel("Name").fill(`on-call-${Date.now().toString(36)}`);
+  await form.getByLabel("Routing key").fill("short");
+  await form.getByRole("button", { name: "Add PagerDuty destination" }).click();
+  await expect(page.getByRole("alert")).toContainText("32-character integration key");
+  await form.getByLabel("Routing key").fill("R0UT1NGKEY0123456789abcdefABCDEF");
+  await expect(form.getByLabel("Events API URL")).toHaveValue("https://events.pagerduty.com");
+  await form.getByRole("button", { name: "Add PagerDuty destination" }).click();
+  await expect(page.getByRole("status")).toContainText("Its routing key is stored and will not be shown again");
+  await expect(page.getByRole("table", { name: "Webhooks" })).toContainText("PagerDuty (routing key stored)");
+  await expect(page.getByRole("table", { name: "Webhooks" })).not.toContainText("R0UT1NGKEY");
+});

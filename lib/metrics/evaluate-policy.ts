@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR } from "@/lib/actor";
 import { db } from "@/lib/db";
 import { newRequestId, runMutation } from "@/lib/mutation";
 import { requestRollback } from "@/lib/rollbacks/request-rollback";
+import { announceDetection } from "@/lib/webhooks/announce-detection";
 import { loadDeploymentContext } from "./deployment-context";
 import { downsampleMinMax } from "./downsample";
 import { evaluateWindow, type WindowVerdict } from "./evaluator";
@@ -152,6 +153,7 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
   });
 
   if (!result) return { status: "busy", intervalSeconds };
+  if (result.detectionId) announceDetection(result.detectionId);
   let rollback: { id: string; status: string } | { error: string } | null = null;
   if (result.detectionId && "slug" in result && policy.action !== "notify") {
     log(`detection ${result.detectionId}: ${result.slug} ${policy.metric} on ${result.version} below the floor ${result.floor} for the whole window; requesting a rollback`);

@@ -9,7 +9,7 @@ const seconds = (ms: number | null) => (ms === null ? "—" : `${(ms / 1000).toF
  * Tells the outside world (webhooks) what just happened to an operation. Called after the change
  * committed; never throws and is not awaited on the rollback's critical path.
  */
-export function announceRollback(operationId: string, event: WebhookEventName): void {
+export function announceRollback(operationId: string, event: Exclude<WebhookEventName, "detection.created">): void {
   void (async () => {
     const op = await db().rollbackOperation.findUnique({
       where: { id: operationId },
@@ -30,17 +30,19 @@ export function announceRollback(operationId: string, event: WebhookEventName): 
     const what = op.kind === "REHEARSAL" ? `rehearsal ${from} → ${to} → ${from}` : `rollback ${from} → ${to}`;
     const head = `*${op.deployment.slug}*: ${what}`;
     const timings = timingsOfRollback(op);
-    const text: Record<WebhookEventName, string> = {
+    const text: Record<typeof event, string> = {
       "rollback.requested": `${head} requested by ${op.requestedByLabel} (${op.mode.toLowerCase()}): ${op.reason}`,
       "rollback.approved": `${head} ${op.approvedBy ? `approved by ${op.approvedBy.email}` : `approved automatically (${op.decisionNote ?? "policy"})`}; executing`,
       "rollback.completed": `${head} completed: ${to} carries all traffic (executed in ${seconds(timings.timeToExecuteMs)}, time to roll back ${seconds(timings.timeToRollbackMs)})`,
       "rollback.failed": `${head} FAILED: ${op.failureReason ?? "unknown cause"}. The database still shows ${from} live; the serving plane may be half-moved.`,
       "rehearsal.failed": `${head} FAILED: ${op.failureReason ?? "unknown cause"}`,
     };
+    const occurredAt = (event === "rollback.completed" ? op.completedAt : event.endsWith(".failed") ? op.failedAt : event === "rollback.approved" ? op.approvedAt : op.requestedAt) ?? new Date();
     await deliverWebhookEvent({
       event,
       text: text[event],
       deployment: op.deployment.slug,
+      detectionId: op.detectionId,
       rollbackId: op.id,
       rehearsalId: op.rehearsal?.id,
       fromVersion: from,
@@ -50,6 +52,6 @@ export function announceRollback(operationId: string, event: WebhookEventName): 
       reason: op.reason,
       failureReason: op.failureReason,
       details: { kind: op.kind, mode: op.mode, ...timings },
-    });
+    }, occurredAt);
   })().catch((error: unknown) => console.error(`[webhooks] ${event} for ${operationId}:`, error instanceof Error ? error.message : error));
 }
