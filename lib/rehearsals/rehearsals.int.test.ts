@@ -90,9 +90,8 @@ describe("a rehearsal against the serving simulator", () => {
 
 describe("readiness is about today's pair", () => {
   it("counts a pass of v14 → v13 as not rehearsed once v14 is rolled back and v13 → v11 is the way back", async () => {
-    const made = await makeDeployment({ versions: ["v11", "v13", "v14"], servingBaseUrl: sim.url });
-    const { deployment } = made;
-    await servingAdapterFor(sim.url).pinVersion(deployment.slug, { version: "v14" });
+    const { deployment } = await makeDeployment({ versions: ["v11", "v13", "v14"], serving: { kind: "http", baseUrl: sim.url } });
+    await sim.serving.pinVersion(deployment.slug, { version: "v14" });
     const started = await startRehearsal(await operatorCtx(), { deploymentSlug: deployment.slug, trigger: "MANUAL" });
     expect((await finished(started.id)).status).toBe("PASSED");
     const readinessOf = async () => (await listRehearsalOverview()).find((o) => o.deployment === deployment.slug)!.readiness;

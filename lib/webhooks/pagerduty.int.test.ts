@@ -5,14 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
 import { evaluatePolicy } from "@/lib/metrics/evaluate-policy";
-import { storeResolvedPoints } from "@/lib/metrics/ingest";
+import { rollbackOutcomes } from "@/lib/jobs/rollback-outcomes";
+import { storeResolvedPoints } from "@/lib/metrics/sources/push/store";
 import { newRequestId } from "@/lib/mutation";
 import { approveRollback } from "@/lib/rollbacks/decide-rollback";
 import { executeRollback } from "@/lib/rollbacks/execute-rollback";
-import { servingAdapterFor } from "@/lib/rollbacks/serving";
 import { startSimulatorProcess, type SimulatorProcess } from "@/lib/rollbacks/simulator-process";
 import { startPagerDutyReceiver, type PagerDutyReceiver } from "@/lib/testing/pagerduty-receiver";
-import { makeDeployment, makePolicy, makeUser } from "@/lib/testing/factories";
+import { makeDeployment, makePolicy, makeRollbackPlan, makeUser } from "@/lib/testing/factories";
 import { createWebhook, createWebhookInput } from "./manage-webhooks";
 import { detectionDedupKey } from "./pagerduty";
 
@@ -55,10 +55,11 @@ describe("the PagerDuty destination", () => {
   });
 
   it("triggers on a detection, resolves that alert when the rollback completes, and records the rollback as a change", async () => {
-    const { deployment, versions } = await makeDeployment({ versions: ["v13", "v14"], servingBaseUrl: sim.url });
-    await servingAdapterFor(sim.url).pinVersion(deployment.slug, { version: "v14" });
+    const { deployment, versions } = await makeDeployment({ versions: ["v13", "v14"], serving: { kind: "http", baseUrl: sim.url } });
+    await sim.serving.pinVersion(deployment.slug, { version: "v14" });
     const v14 = versions.find((v) => v.version === "v14")!;
-    const policy = await makePolicy(deployment.id, { floorValue: 0.9, windowSeconds: 600, minSamples: 5, action: "REQUEST", rollbackMode: "INSTANT" });
+    const policy = await makePolicy(deployment.id, { floorValue: 0.9, windowSeconds: 600, minSamples: 5, action: "REQUEST" });
+    await makeRollbackPlan(deployment.id, { mode: "INSTANT" });
     // Ten minutes of v14 at 0.80 against the 0.90 floor: a sustained breach.
     const now = Date.now();
     const times = Array.from({ length: 61 }, (_, i) => now - 600_000 + i * 10_000);
@@ -80,7 +81,7 @@ describe("the PagerDuty destination", () => {
 
     const approver = await makeUser("APPROVER");
     await approveRollback({ actor: approver.actor, requestId: newRequestId() }, outcome.rollback.id);
-    expect(await executeRollback(outcome.rollback.id, { consumerAckTimeoutMs: 500 })).toBe("completed");
+    expect(await executeRollback(outcome.rollback.id, { outcomes: rollbackOutcomes, consumerAckTimeoutMs: 500 })).toBe("completed");
     await until(() => pagerDuty.events.some((e) => e.kind === "change" && e.body.payload.source === deployment.slug), "the resolve and the change event");
 
     expect(pagerDuty.refused).toEqual([]);
