@@ -25,7 +25,7 @@ export const createWebhookInput = z.discriminatedUnion(
         routingKey: z
           .string()
           .trim()
-          .regex(/^[A-Za-z0-9]{32}$/, "routingKey: the 32-character integration key of a PagerDuty Events API v2 integration"),
+          .regex(/^[A-Za-z0-9]{32}$/, "expected the 32-character integration key of a PagerDuty Events API v2 integration"),
         /** The Events API's base URL; PagerDuty's own unless a region or a relay says otherwise. */
         url: url.default(PAGERDUTY_EVENTS_URL),
         events,
