@@ -111,14 +111,19 @@ as("admin")("an admin adds PagerDuty as a destination; its routing key is kept l
   await page.goto("/settings/webhooks");
   const form = page.getByRole("form", { name: "Add a destination" });
   await form.getByLabel("PagerDuty (Events API v2)").check();
-  await form.getByLabel("Name").fill(`on-call-${Date.now().toString(36)}`);
+  const name = `on-call-${Date.now().toString(36)}`;
+  await form.getByLabel("Name").fill(name);
   await form.getByLabel("Routing key").fill("short");
   await form.getByRole("button", { name: "Add PagerDuty destination" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "routingKey" })).toContainText("the 32-character integration key");
   await form.getByLabel("Routing key").fill("R0UT1NGKEY0123456789abcdefABCDEF");
   await expect(form.getByLabel("Events API URL")).toHaveValue("https://events.pagerduty.com");
+  // Nothing leaves this machine: the destination points at a closed local port.
+  await form.getByLabel("Events API URL").fill("http://127.0.0.1:9");
   await form.getByRole("button", { name: "Add PagerDuty destination" }).click();
   await expect(page.getByRole("status").filter({ hasText: "PagerDuty destination" })).toContainText("Its routing key is stored and will not be shown again");
   await expect(page.getByRole("table", { name: "Webhooks" })).toContainText("PagerDuty (routing key stored)");
   await expect(page.getByRole("table", { name: "Webhooks" })).not.toContainText("R0UT1NGKEY");
+  await page.getByRole("button", { name: `Delete webhook ${name}` }).click();
+  await expect(page.getByRole("table", { name: "Webhooks" }).getByText(name)).toHaveCount(0);
 });
