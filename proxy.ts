@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { REQUEST_PATH_HEADER } from "@/lib/auth/callback-url";
 import { env } from "@/lib/env";
 import { contentSecurityPolicy, FIXED_SECURITY_HEADERS, HSTS, newNonce } from "@/lib/security/headers";
 import { crossSiteRefusal, servedOverHttps, type ServedAt } from "@/lib/security/request-origin";
@@ -6,7 +7,8 @@ import { unsafeTextProblem } from "@/lib/security/unsafe-text";
 
 // Runs before every request: security headers on every response, a fresh CSP nonce for each page,
 // a 400 for a page address holding a NUL, and a 403 for a server action posted from another site
-// (Next itself answers those with a 500).
+// (Next itself answers those with a 500). It also tells server components which path they render,
+// so a signed-out visitor to a deep link signs in and comes back to it (lib/auth/current-user.ts).
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -61,5 +63,6 @@ export function proxy(request: NextRequest) {
   const forwarded = new Headers(request.headers);
   forwarded.set("x-nonce", nonce);
   forwarded.set("content-security-policy", csp);
+  forwarded.set(REQUEST_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   return secured(NextResponse.next({ request: { headers: forwarded } }), csp, https);
 }

@@ -37,7 +37,7 @@ as("viewer")("a model's versions table shows scores, status per deployment and r
   await page.getByRole("table", { name: "Models" }).getByRole("link", { name: "support-router", exact: true }).first().click();
   const table = page.getByRole("table", { name: "Versions of support-router" });
   await expect(table.getByTestId("version-row-v14")).toContainText("regression_set: 0.94");
-  await expect(table.getByTestId("version-row-v14")).toContainText("rolled back");
+  await expect(table.getByTestId("version-row-v14")).toContainText("Rolled back");
   await expect(table.getByTestId("version-row-v14")).toContainText("nickname-heavy tickets");
   await expect(table.getByTestId("version-row-v13")).toContainText("live");
   await expect(table.getByTestId("version-row-v11")).toContainText("rollback target of support-router");

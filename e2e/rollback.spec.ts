@@ -1,21 +1,22 @@
 import AxeBuilder from "@axe-core/playwright";
+import type { APIRequestContext, Browser } from "@playwright/test";
 import { createHttpServingAdapter } from "@/lib/serving/backends/http/adapter";
 import { appOrigin, expect, storageStateFor, test } from "./fixtures";
 
 // The reverse gate end to end: an operator requests a rollback (typing the slug), an approver
-// approves it in a second session, and the live view shows the steps completing and the times.
-// A deployment of its own (v1 then v2 promoted with apply: true onto the serving simulator), so
-// the demo's deployments and other specs are left alone.
+// confirms it in a second session, and the live view shows the steps completing and the times.
+// Each test has a deployment of its own (v1 then v2 promoted with apply: true onto the serving
+// simulator), so the demo's deployments and other specs are left alone.
 
 const simUrl = `http://127.0.0.1:${process.env.SERVING_SIM_PORT ?? "4010"}`;
-const slug = `e2e-rb-${Date.now().toString(36)}`;
-const model = `${slug}-model`;
+const run = Date.now().toString(36);
 const digest = (seed: string) => `sha256:${seed.repeat(64).slice(0, 64)}`;
 
-test.beforeAll(async ({ browser }) => {
+async function servedDeployment(browser: Browser, slug: string) {
   // Sent with the admin's session cookie, so as from the app's own page (same Origin).
   const admin = await browser.newContext({ storageState: storageStateFor("admin"), extraHTTPHeaders: { origin: appOrigin } });
-  const api = admin.request;
+  const api: APIRequestContext = admin.request;
+  const model = `${slug}-model`;
   const ok = async (response: Awaited<ReturnType<typeof api.post>>) => {
     expect(response.status(), await response.text()).toBeLessThan(300);
   };
@@ -39,22 +40,19 @@ test.beforeAll(async ({ browser }) => {
   const profile = await api.put(`${simUrl}/sim/deployments/${slug}/profile`, { data: { versions: { v1: 0.93, v2: 0.74 } } });
   expect(profile.status()).toBe(200);
   await admin.close();
-});
+}
 
-test("an operator requests, an approver approves, and the live view shows it completing", async ({ browser }) => {
-  const serving = createHttpServingAdapter({ baseUrl: simUrl, secret: process.env.SERVING_SECRET ?? "reversegate-demo-serving-secret", timeoutMs: 2_000, retries: 1 });
-  expect(await serving.getStatus(slug)).toMatchObject({ pinnedVersion: "v2", traffic: [{ version: "v2", percent: 100 }] });
-
+/** The operator requests a rollback of `slug` through the dialog; answers the rollback page. */
+async function requestAsOperator(browser: Browser, slug: string, mode: "Instant" | "Ramp", options: { regressedChart?: boolean } = {}) {
   const operator = await (await browser.newContext({ storageState: storageStateFor("operator") })).newPage();
   await operator.goto(`/deployments/${slug}`);
   // Before: the chart shows the regressed v2 under its floor.
-  await expect(operator.getByTestId("canary-summary")).toContainText(/Latest v2 value 0\.7\d/, { timeout: 30_000 });
+  if (options.regressedChart) await expect(operator.getByTestId("canary-summary")).toContainText(/Latest v2 value 0\.7\d/, { timeout: 30_000 });
   await operator.getByRole("button", { name: "Roll back v2 → v1" }).click();
   const dialog = operator.getByRole("dialog", { name: `Roll back ${slug} from v2 to v1` });
   await expect(dialog).toBeVisible();
-  await expect(dialog).toContainText("model weights, prompt template");
   await expect(dialog).toContainText("an APPROVER other than the requester must approve");
-  await dialog.getByLabel(/Instant/).check();
+  await dialog.getByLabel(new RegExp(`${mode}:`)).check();
   await dialog.getByLabel("Reason").fill("e2e: canary below the floor");
   const submit = dialog.getByRole("button", { name: "Request rollback to v1" });
   await dialog.getByLabel(`Type ${slug} to confirm`).fill(slug.slice(0, -1));
@@ -62,22 +60,43 @@ test("an operator requests, an approver approves, and the live view shows it com
   await dialog.getByLabel(`Type ${slug} to confirm`).fill(slug);
   await submit.click();
   await expect(operator).toHaveURL(/\/rollbacks\/[a-z0-9]+$/);
-  await expect(operator.getByRole("heading", { level: 2 })).toContainText("AWAITING_APPROVAL");
-  // The requester is offered no approval of their own.
+  await expect(operator.getByRole("heading", { level: 2 })).toContainText("Awaiting approval");
+  return operator;
+}
+
+test("an operator requests, an approver confirms (switching the ramp to instant), and the live view shows it completing", async ({ browser }) => {
+  const slug = `e2e-rb-${run}`;
+  await servedDeployment(browser, slug);
+  const serving = createHttpServingAdapter({ baseUrl: simUrl, secret: process.env.SERVING_SECRET ?? "reversegate-demo-serving-secret", timeoutMs: 2_000, retries: 1 });
+  expect(await serving.getStatus(slug)).toMatchObject({ pinnedVersion: "v2", traffic: [{ version: "v2", percent: 100 }] });
+
+  const operator = await requestAsOperator(browser, slug, "Ramp", { regressedChart: true });
+  // The requester is offered no approval of their own, and everyone sees who can approve.
   await expect(operator.getByRole("button", { name: "Approve rollback to v1" })).toHaveCount(0);
+  await expect(operator.getByTestId("who-can-approve")).toContainText("Ada Approver");
+  await expect(operator.getByTestId("who-can-approve")).toContainText("The requester (operator@reversegate.dev) cannot approve it");
+  await expect(operator.getByRole("navigation", { name: "Main" }).getByTestId("pending-approvals")).toContainText(/[1-9]/);
 
   const approver = await (await browser.newContext({ storageState: storageStateFor("approver") })).newPage();
   await approver.goto(operator.url());
   await approver.getByRole("button", { name: "Approve rollback to v1" }).click();
+  const confirm = approver.getByRole("dialog", { name: `Approve the rollback of ${slug} from v2 to v1?` });
+  await expect(confirm).toContainText("in stages of 10% → 100%");
+  await confirm.getByLabel(/Switch to instant/).check();
+  await expect(confirm).toContainText("all traffic moves to v1 in one step");
+  await confirm.getByRole("button", { name: "Approve as instant" }).click();
 
   // The operator's page updates by itself.
-  await expect(operator.getByRole("heading", { level: 2 })).toContainText("COMPLETED", { timeout: 30_000 });
+  await expect(operator.getByRole("heading", { level: 2 })).toContainText("Completed", { timeout: 30_000 });
+  await expect(operator.getByRole("definition").filter({ hasText: /^instant$/ })).toBeVisible();
   const steps = operator.getByRole("table", { name: "Rollback steps" }).getByRole("row");
   await expect(steps).toHaveCount(7);
-  for (let position = 0; position < 6; position++) await expect(operator.getByTestId(`step-${position}`)).toContainText(/SUCCEEDED|SKIPPED/);
+  for (let position = 0; position < 6; position++) await expect(operator.getByTestId(`step-${position}`)).toContainText(/Succeeded|Skipped/);
   await expect(operator.getByTestId("time-to-rollback")).toContainText(/\d/);
   await expect(operator.getByTestId("time-to-decide")).toContainText(/\d/);
   await expect(operator.getByTestId("time-to-execute")).toContainText(/\d/);
+  // The postmortem it opened, with its status as it stands.
+  await expect(operator.getByTestId("rollback-postmortem")).toContainText("Draft");
 
   // The serving plane and the registry agree that v1 is back.
   expect(await serving.getStatus(slug)).toMatchObject({ pinnedVersion: "v1", traffic: [{ version: "v1", percent: 100 }] });
@@ -89,7 +108,35 @@ test("an operator requests, an approver approves, and the live view shows it com
   await expect(operator.getByTestId("canary-summary")).toContainText(/Latest v1 value 0\.9\d/, { timeout: 45_000 });
 });
 
+test("a ramp shows the live split and counts down each dwell", async ({ browser }) => {
+  test.setTimeout(150_000);
+  const slug = `e2e-ramp-${run}`;
+  await servedDeployment(browser, slug);
+  const operator = await requestAsOperator(browser, slug, "Ramp");
+  const requested = operator.getByText(/^Requested/).locator("xpath=following-sibling::dd[1]");
+  await expect(requested).toContainText("ago");
+  const before = await requested.textContent();
+
+  const approver = await (await browser.newContext({ storageState: storageStateFor("approver") })).newPage();
+  await approver.goto(operator.url());
+  await approver.getByRole("button", { name: "Approve rollback to v1" }).click();
+  await approver.getByRole("dialog").getByRole("button", { name: "Confirm approval" }).click();
+
+  await expect(operator.getByTestId("live-split")).toHaveText("v1 10% · v2 90%", { timeout: 30_000 });
+  const countdown = operator.getByTestId("dwell-countdown");
+  await expect(countdown).toContainText("Watching the canary at 10%");
+  const first = await countdown.textContent();
+  await expect(countdown).not.toHaveText(first ?? "", { timeout: 5_000 });
+  // Relative times keep counting without a reload.
+  await expect(requested).not.toHaveText(before ?? "");
+
+  await expect(operator.getByRole("heading", { level: 2 })).toContainText("Completed", { timeout: 100_000 });
+  await expect(operator.getByTestId("ramp-progress")).toHaveCount(0);
+});
+
 test("an approver changes the rollback plan on the deployment page, which shows the serving backend", async ({ browser }) => {
+  const slug = `e2e-plan-${run}`;
+  await servedDeployment(browser, slug);
   const approver = await (await browser.newContext({ storageState: storageStateFor("approver") })).newPage();
   await approver.goto(`/deployments/${slug}`);
   const backend = approver.getByTestId("serving-backend");

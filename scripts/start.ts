@@ -119,6 +119,8 @@ async function main() {
   ];
   if (database.embedded) lines.push(`  psql as the owner: psql "${database.ownerUrl}"`);
   if (demo) {
+    const { demoSummary } = await import("@/lib/demo/seed-demo");
+    for (const line of await demoSummary()) lines.push(`demo ${line}`);
     lines.push(`serving simulator: http://127.0.0.1:${process.env.SERVING_SIM_PORT ?? 4010}/v1/deployments/support-router`);
     lines.push(`demo sign-ins (password "${DEMO_PASSWORD}"):`);
     for (const user of DEMO_USERS) lines.push(`  ${user.role.padEnd(9)} ${user.email}`);

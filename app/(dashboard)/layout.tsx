@@ -4,6 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { NavLinks } from "@/components/shell/nav-links";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { countAwaitingApproval } from "@/lib/rollbacks/rollback-views";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser();
@@ -16,7 +17,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <Link className="brand" href="/deployments">
           <span aria-hidden="true">⟲</span> Reversegate
         </Link>
-        <NavLinks />
+        <NavLinks pendingApprovals={await countAwaitingApproval()} />
         <div className="sidebar-footer">
           <span data-testid="current-user">
             {user.name} <Badge tone="info">{user.role}</Badge>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import type { Analytics } from "@/lib/analytics/load-analytics";
@@ -53,6 +54,7 @@ export function AnalyticsView({ data, deployment }: { data: Analytics; deploymen
           <a href={csv("rehearsals")}>rehearsals</a> · <a href={csv("action-items")}>overdue action items</a>
         </p>
       </section>
+      <TimingDefinitions only={["timeToDetectMs", "timeToRollbackMs"]} />
       <section className="grid-2">
         <div className="card">
           <DurationChart title="Time to detect per period (median, p90, count)" points={data.series.timeToDetect} />

@@ -1,15 +1,33 @@
+import Link from "next/link";
+import { StatusBadge } from "@/components/postmortems/postmortem-status-badge";
+import { statusLabel } from "@/components/registry/tones";
+import { formatDurationMs } from "@/components/rollbacks/format";
 import { Badge } from "@/components/ui/badge";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { formatMetricValue } from "@/lib/metrics/floor";
 import type { DetectionView } from "@/lib/metrics/detections";
 
-/** `6h 2m`: time to detect as an operator says it. */
-function duration(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return `${Math.round(ms / 1000)} s`;
-  const h = Math.floor(minutes / 60);
-  return h > 0 ? `${h}h ${minutes % 60}m` : `${minutes}m`;
+/** What a detection led to, each part linking to its record: the rollback and the postmortem. */
+export function DetectionOutcome({ detection }: { detection: DetectionView }) {
+  const rollback = detection.rollbacks.at(-1);
+  return (
+    <span className="stack" style={{ gap: "0.2rem" }}>
+      {rollback ? (
+        <Link href={`/rollbacks/${rollback.id}`} aria-label={`Rollback: ${statusLabel(rollback.status)}`}>
+          <Badge tone={rollback.status === "COMPLETED" ? "ok" : "warn"}>Rollback {statusLabel(rollback.status).toLowerCase()}</Badge>
+        </Link>
+      ) : (
+        <Badge>{detection.action === "notify" ? "Notified" : "No rollback yet"}</Badge>
+      )}
+      {detection.postmortem ? (
+        <span className="small">
+          <Link href={`/postmortems/${detection.postmortem.id}`}>Postmortem</Link> <StatusBadge status={detection.postmortem.status} />
+        </span>
+      ) : null}
+      {detection.resolvedAt ? <span className="small muted">resolved</span> : null}
+    </span>
+  );
 }
 
 /** The deployment's sustained-breach verdicts, newest first. */
@@ -31,11 +49,12 @@ export function DetectionsList({ detections }: { detections: DetectionView[] }) 
         <tbody>
           {detections.map((d) => {
             const mean = typeof d.windowStats.mean === "number" ? formatMetricValue(d.windowStats.mean) : "—";
-            const rollback = d.rollbacks[d.rollbacks.length - 1];
             return (
               <tr key={d.id}>
                 <td>
-                  <code>{d.version}</code> <span className="muted small">{d.metric}</span>
+                  <Link href={`/detections/${d.id}`}>
+                    <code>{d.version}</code> {d.metric}
+                  </Link>
                 </td>
                 <td>
                   <Time value={d.regressionStartedAt} />
@@ -43,14 +62,13 @@ export function DetectionsList({ detections }: { detections: DetectionView[] }) 
                 <td>
                   <Time value={d.detectedAt} />
                 </td>
-                <td className="mono">{duration(d.timeToDetectMs)}</td>
+                <td className="mono">{formatDurationMs(d.timeToDetectMs)}</td>
                 <td>
                   <span className="mono">{mean}</span> vs <span className="mono">{formatMetricValue(d.floorValue)}</span>
                   <div className="small muted">{d.floorSource}</div>
                 </td>
                 <td>
-                  {rollback ? <Badge tone={rollback.status === "COMPLETED" ? "ok" : "warn"}>rollback {rollback.status.toLowerCase().replace("_", " ")}</Badge> : <Badge>{d.action === "notify" ? "notified" : "no rollback yet"}</Badge>}
-                  {d.resolvedAt ? <div className="small muted">resolved</div> : null}
+                  <DetectionOutcome detection={d} />
                 </td>
               </tr>
             );

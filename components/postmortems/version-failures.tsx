@@ -2,6 +2,7 @@ import Link from "next/link";
 import { Time } from "@/components/ui/time";
 import { listVersionFailures } from "@/lib/postmortems/list-postmortems";
 import { StatusBadge } from "./postmortem-status-badge";
+import { statusLabel } from "@/components/registry/tones";
 
 /** The production failures recorded against a version, each with the postmortems behind it. */
 export async function VersionFailures({ model, version }: { model: string; version: string }) {
@@ -24,7 +25,7 @@ export async function VersionFailures({ model, version }: { model: string; versi
                   {f.postmortems.map((pm) => (
                     <li key={pm.id}>
                       <Link href={`/postmortems/${pm.id}`}>{pm.title}</Link> <StatusBadge status={pm.status} />
-                      {pm.gateAddition ? <span className="small"> — gate addition: {pm.gateAddition.description} ({pm.gateAddition.status})</span> : null}
+                      {pm.gateAddition ? <span className="small"> — gate addition: {pm.gateAddition.description} ({statusLabel(pm.gateAddition.status)})</span> : null}
                     </li>
                   ))}
                 </ul>

@@ -13,4 +13,10 @@ export const DEPLOYMENT_STATE_TONE: Record<"STABLE" | "ROLLING_BACK" | "FROZEN",
   FROZEN: "info",
 };
 
-export const statusLabel = (status: string) => status.toLowerCase().replaceAll("_", " ");
+const STATUS_WORDS: Record<string, string> = { WONT_DO: "Won't do" };
+
+/** A status as words, never its enum name: `AWAITING_APPROVAL` reads "Awaiting approval". */
+export function statusLabel(status: string): string {
+  const words = STATUS_WORDS[status] ?? status.toLowerCase().replaceAll("_", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -3,12 +3,19 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, useTransition } from "react";
+import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { Badge } from "@/components/ui/badge";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
+import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
+import type { EligibleApprovers } from "@/lib/rollbacks/approvers";
 import type { RollbackView } from "@/lib/rollbacks/rollback-views";
+import { ApproveButton } from "./approve-dialog";
+import { RampProgress } from "./ramp-progress-panel";
 import { formatDurationMs, STATUS_TONE, STEP_TONE, stepLabel } from "./format";
 import { callApi, rollbackKeys, rollbackQueryOptions } from "./rollback-queries";
+import { statusLabel } from "@/components/registry/tones";
+import { StatusBadge } from "@/components/postmortems/postmortem-status-badge";
 
 type Decision = "approve" | "reject" | "cancel" | "retry";
 
@@ -19,26 +26,30 @@ function DecisionButtons({ view, allowed }: { view: RollbackView; allowed: Allow
   const client = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
-  const decide = (decision: Decision) =>
-    startTransition(async () => {
-      try {
-        await callApi(`/api/v1/rollbacks/${encodeURIComponent(view.id)}/${decision}`, { method: "POST" });
-        setError(null);
-      } catch (thrown) {
-        setError(thrown instanceof Error ? thrown.message : String(thrown));
-      }
-      await client.invalidateQueries({ queryKey: rollbackKeys.detail(view.id) });
-    });
+  const send = async (decision: Decision, body?: unknown): Promise<boolean> => {
+    let ok = false;
+    try {
+      await callApi(`/api/v1/rollbacks/${encodeURIComponent(view.id)}/${decision}`, { method: "POST", body });
+      setError(null);
+      ok = true;
+    } catch (thrown) {
+      setError(thrown instanceof Error ? thrown.message : String(thrown));
+    }
+    await client.invalidateQueries({ queryKey: rollbackKeys.detail(view.id) });
+    return ok;
+  };
+  const decide = (decision: Decision) => startTransition(async () => void (await send(decision)));
   const offered: { decision: Decision; label: string; tone: string; when: boolean }[] = [
-    { decision: "approve", label: `Approve rollback to ${view.toVersion}`, tone: "primary", when: view.status === "AWAITING_APPROVAL" },
     { decision: "reject", label: "Reject", tone: "", when: view.status === "AWAITING_APPROVAL" },
     { decision: "retry", label: "Retry", tone: "primary", when: view.status === "FAILED" },
     { decision: "cancel", label: "Cancel", tone: "", when: ["REQUESTED", "AWAITING_APPROVAL", "APPROVED", "FAILED"].includes(view.status) },
   ];
   const shown = offered.filter((o) => o.when && allowed[o.decision]);
-  if (shown.length === 0 && !error) return null;
+  const approvable = view.status === "AWAITING_APPROVAL" && allowed.approve === true;
+  if (shown.length === 0 && !approvable && !error) return null;
   return (
     <div className="row">
+      {approvable ? <ApproveButton view={view} approve={(body) => send("approve", body)} disabled={pending} /> : null}
       {shown.map((o) => (
         <button key={o.decision} className={`button ${o.tone}`} type="button" disabled={pending} onClick={() => decide(o.decision)}>
           {o.label}
@@ -53,20 +64,44 @@ function DecisionButtons({ view, allowed }: { view: RollbackView; allowed: Allow
   );
 }
 
+/** Who may approve, in names; and, when the policy says so, that the requester may not. */
+function WhoCanApprove({ approvers }: { approvers: EligibleApprovers }) {
+  return (
+    <p className="small" style={{ margin: 0 }} data-testid="who-can-approve">
+      Awaiting approval by{" "}
+      {approvers.approvers.length === 0 ? (
+        <strong>nobody: no enabled APPROVER can approve it; an ADMIN must grant the role</strong>
+      ) : (
+        <>
+          an APPROVER: {approvers.approvers.map((a) => a.name).join(", ")}
+        </>
+      )}
+      .{approvers.excludedRequester ? ` The requester (${approvers.excludedRequester}) cannot approve it: this deployment requires a distinct approver.` : ""}
+    </p>
+  );
+}
+
 /** A rollback as it runs: each step with its time and result, refreshed every second until final. */
-export function RollbackLiveView({ initial, allowed }: { initial: RollbackView; allowed: AllowedDecisions }) {
+export function RollbackLiveView({ initial, allowed, approvers }: { initial: RollbackView; allowed: AllowedDecisions; approvers: EligibleApprovers | null }) {
   const { data } = useQuery(rollbackQueryOptions(initial.id, initial));
   const view = data ?? initial;
-  const now = new Date();
   return (
     <div className="stack">
       <section className="card stack" aria-labelledby="rollback-summary">
         <h2 id="rollback-summary" className="row">
           {view.kind === "REHEARSAL" ? "Rehearsal" : "Rollback"} of <Link href={`/deployments/${view.deployment}`}>{view.deployment}</Link>: {view.fromVersion} →{" "}
-          {view.toVersion} <Badge tone={STATUS_TONE[view.status]}>{view.status}</Badge>
+          {view.toVersion} <Badge tone={STATUS_TONE[view.status]}>{statusLabel(view.status)}</Badge>
           {!view.terminal && view.status === "EXECUTING" ? <span className="small muted">updating live</span> : null}
         </h2>
-        <p style={{ margin: 0 }}>{view.reason}</p>
+        <p style={{ margin: 0 }} data-testid="rollback-reason">
+          {view.reason}
+          {view.detectionId ? (
+            <>
+              {" "}
+              (<Link href={`/detections/${view.detectionId}`}>the detection</Link>)
+            </>
+          ) : null}
+        </p>
         {view.status === "FAILED" ? (
           <div className="alert error" role="alert">
             <p style={{ margin: 0 }}>
@@ -78,19 +113,18 @@ export function RollbackLiveView({ initial, allowed }: { initial: RollbackView; 
             </p>
           </div>
         ) : null}
+        {view.status === "AWAITING_APPROVAL" && approvers ? <WhoCanApprove approvers={approvers} /> : null}
+        {view.status === "EXECUTING" ? <RampProgress view={view} /> : null}
         {view.warnings.map((warning) => (
           <p key={warning} className="alert warn" role="status">
             {warning}
           </p>
         ))}
         <dl className="kv" aria-label="Times">
-          <dt>Time to detect</dt>
-          <dd data-testid="time-to-detect">{view.detectionId ? formatDurationMs(view.timeToDetectMs) : "— (requested by hand, no detection)"}</dd>
-          <dt>Time to roll back</dt>
-          <dd data-testid="time-to-rollback">
-            {formatDurationMs(view.timeToRollbackMs)}
-            {view.timeToRollbackMs !== null ? ` (${view.detectionId ? "detection" : "request"} to completion)` : ""}
-          </dd>
+          <dt title={TIMING_DEFINITIONS.timeToDetectMs}>Time to detect (TTD)</dt>
+          <dd data-testid="time-to-detect">{view.timeToDetectMs !== null || view.detectionId ? formatDurationMs(view.timeToDetectMs) : "— (requested by hand, no detection)"}</dd>
+          <dt title={TIMING_DEFINITIONS.timeToRollbackMs}>Time to roll back (TTR)</dt>
+          <dd data-testid="time-to-rollback">{formatDurationMs(view.timeToRollbackMs)}</dd>
           <dt>Time to decide</dt>
           <dd data-testid="time-to-decide">{formatDurationMs(view.timeToDecideMs)}</dd>
           <dt>Time to execute</dt>
@@ -99,13 +133,13 @@ export function RollbackLiveView({ initial, allowed }: { initial: RollbackView; 
           <dd>{view.mode === "ramp" ? `ramp ${view.rampStages.join("% → ")}%, ${view.rampDwellSeconds} s dwell` : "instant"}</dd>
           <dt>Requested</dt>
           <dd>
-            <Time value={view.requestedAt} now={now} /> by {view.requestedBy}
+            <Time value={view.requestedAt} /> by {view.requestedBy}
           </dd>
           <dt>Approved</dt>
           <dd>
             {view.approvedAt ? (
               <>
-                <Time value={view.approvedAt} now={now} /> {view.approvedBy ? `by ${view.approvedBy}` : "automatically, by no person"}
+                <Time value={view.approvedAt} /> {view.approvedBy ? `by ${view.approvedBy}` : "automatically, by no person"}
                 {view.decisionNote ? <span className="small"> — note: {view.decisionNote}</span> : null}
               </>
             ) : (
@@ -114,17 +148,18 @@ export function RollbackLiveView({ initial, allowed }: { initial: RollbackView; 
           </dd>
           <dt>Completed</dt>
           <dd>
-            <Time value={view.completedAt} now={now} />
+            <Time value={view.completedAt} />
           </dd>
           {view.postmortemId ? (
             <>
               <dt>Postmortem</dt>
-              <dd>
-                <Link href={`/postmortems/${view.postmortemId}`}>draft opened</Link>
+              <dd data-testid="rollback-postmortem">
+                <Link href={`/postmortems/${view.postmortemId}`}>Postmortem</Link> {view.postmortemStatus ? <StatusBadge status={view.postmortemStatus} /> : null}
               </dd>
             </>
           ) : null}
         </dl>
+        <TimingDefinitions only={["timeToDetectMs", "timeToRollbackMs", "timeToDecideMs", "timeToExecuteMs"]} />
         <DecisionButtons view={view} allowed={allowed} />
       </section>
       <TableWrap label="Rollback steps table">
@@ -149,9 +184,9 @@ export function RollbackLiveView({ initial, allowed }: { initial: RollbackView; 
                   {view.kind === "REHEARSAL" ? <span className="muted small"> ({step.leg} leg)</span> : null}
                 </td>
                 <td>
-                  <Badge tone={STEP_TONE[step.status]}>{step.status}</Badge>
+                  <Badge tone={STEP_TONE[step.status]}>{statusLabel(step.status)}</Badge>
                 </td>
-                <td className="small">{step.startedAt ? <Time value={step.startedAt} now={now} /> : "—"}</td>
+                <td className="small">{step.startedAt ? <Time value={step.startedAt} /> : "—"}</td>
                 <td className="small">{formatDurationMs(step.durationMs)}</td>
                 <td>{step.attempts}</td>
                 <td className="small">{step.error ?? describeDetail(step.detail)}</td>

@@ -7,6 +7,7 @@ import { getRollbackPreview } from "@/lib/rollbacks/rollback-preview";
 import { listRollbacks } from "@/lib/rollbacks/rollback-views";
 import { formatDurationMs, STATUS_TONE } from "./format";
 import { RollbackButton } from "./rollback-button";
+import { statusLabel } from "@/components/registry/tones";
 
 /** The deployment page's rollback section: the detection banner, the button, recent operations. */
 export async function RollbackPanel({ slug }: { slug: string }) {
@@ -20,7 +21,8 @@ export async function RollbackPanel({ slug }: { slug: string }) {
       {detection ? (
         <div className="alert error stack" role="alert" data-testid="detection-banner">
           <p style={{ margin: 0 }}>
-            <strong>{preview.fromVersion}</strong> is below its floor: {detection.metric} under {detection.floorValue}, detected <Time value={detection.detectedAt} /> (
+            <strong>{preview.fromVersion}</strong> is below its floor: {detection.metric} under {detection.floorValue}, <Link href={`/detections/${detection.id}`}>detected</Link>{" "}
+            <Time value={detection.detectedAt} /> (
             {formatDurationMs(detection.timeToDetectMs)} after the regression began).
           </p>
           {canRequest && !preview.inFlight ? (
@@ -32,7 +34,7 @@ export async function RollbackPanel({ slug }: { slug: string }) {
       ) : null}
       {preview.inFlight ? (
         <p>
-          A rollback is in flight: <Link href={`/rollbacks/${preview.inFlight.id}`}>{preview.inFlight.status.toLowerCase().replace("_", " ")}</Link>.
+          A rollback is in flight: <Link href={`/rollbacks/${preview.inFlight.id}`}>{statusLabel(preview.inFlight.status).toLowerCase()}</Link>.
         </p>
       ) : canRequest ? (
         <div className="row">
@@ -48,7 +50,7 @@ export async function RollbackPanel({ slug }: { slug: string }) {
               <Link href={`/rollbacks/${op.id}`}>
                 {op.kind === "REHEARSAL" ? "Rehearsal" : "Rollback"} {op.fromVersion} → {op.toVersion}
               </Link>{" "}
-              <Badge tone={STATUS_TONE[op.status]}>{op.status}</Badge> <Time value={op.requestedAt} />
+              <Badge tone={STATUS_TONE[op.status]}>{statusLabel(op.status)}</Badge> <Time value={op.requestedAt} />
               {op.timeToRollbackMs !== null ? <> · time to roll back {formatDurationMs(op.timeToRollbackMs)}</> : null}
             </li>
           ))}

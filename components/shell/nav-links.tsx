@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { PendingApprovals } from "./pending-approvals";
 
 const LINKS = [
   { href: "/deployments", label: "Deployments" },
@@ -14,13 +15,20 @@ const LINKS = [
   { href: "/settings", label: "Settings" },
 ];
 
-export function NavLinks() {
+/** The main navigation; the Rollbacks link carries the count of rollbacks awaiting approval. */
+export function NavLinks({ pendingApprovals = 0 }: { pendingApprovals?: number }) {
   const pathname = usePathname();
   return (
     <nav className="nav" aria-label="Main">
       {LINKS.map((link) => (
         <Link key={link.href} href={link.href} aria-current={pathname.startsWith(link.href) ? "page" : undefined}>
           {link.label}
+          {link.href === "/rollbacks" ? (
+            <>
+              {" "}
+              <PendingApprovals initial={pendingApprovals} />
+            </>
+          ) : null}
         </Link>
       ))}
     </nav>

@@ -2,9 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { incidentDurations } from "@/lib/postmortems/durations";
-import { timestampsOf } from "@/lib/postmortems/get-postmortem";
-import { rollbackTimings } from "@/lib/rollbacks/status";
+import { incidentTimestampsOf, incidentTimings } from "@/lib/incidents/timings";
 import { durationStatsByPeriod, quantile, rate, rateByPeriod, toCsv } from "./aggregate";
 
 export const analyticsQuery = z.object({
@@ -66,12 +64,13 @@ export async function loadAnalytics(options: AnalyticsQuery & { deployment?: str
   ]);
 
   const incidents = rollbacks.map((op) => {
-    const durations = op.postmortem ? incidentDurations(timestampsOf(op.postmortem)) : rollbackTimings(op);
+    const timestamps = incidentTimestampsOf(op);
+    const durations = incidentTimings(timestamps);
     return {
       deployment: op.deployment.slug,
       rollbackId: op.id,
       postmortemId: op.postmortem?.id ?? null,
-      detectedAt: op.postmortem?.detectedAt ?? op.detection?.detectedAt ?? null,
+      detectedAt: timestamps.detectedAt ?? null,
       completedAt: op.completedAt!,
       timeToDetectMs: durations.timeToDetectMs,
       timeToRollbackMs: durations.timeToRollbackMs,

@@ -61,6 +61,8 @@ const ROUTE_RULES: Record<string, Access> = {
   "DELETE /api/v1/models/[model]/versions/[version]": "ADMIN",
   "GET /api/v1/postmortems": "VIEWER",
   "GET /api/v1/postmortems/[id]": "VIEWER",
+  "PATCH /api/v1/postmortems/[id]": "OPERATOR",
+  "GET /api/v1/detections/[id]": "VIEWER",
   "GET /api/v1/rehearsals/[id]": "VIEWER",
   "GET /api/v1/rollbacks": "VIEWER",
   "GET /api/v1/rollbacks/[id]": "VIEWER",

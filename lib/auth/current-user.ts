@@ -4,6 +4,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { Actor } from "@/lib/actor";
+import { REQUEST_PATH_HEADER, signInUrl } from "./callback-url";
 import { hasRole } from "./roles";
 import { sessionUser, type SessionUser } from "./session";
 
@@ -21,10 +22,13 @@ export const userActor = (user: CurrentUser): Actor => ({
   userId: user.id,
 });
 
-/** For pages: signed-in, with at least `role`, or sent where they can do something about it. */
+/**
+ * For pages: signed-in, with at least `role`, or sent where they can do something about it —
+ * to sign in and then back to this very page (its path comes from proxy.ts).
+ */
 export async function requirePageUser(role: Role = "VIEWER"): Promise<CurrentUser> {
   const user = await getCurrentUser();
-  if (!user) redirect("/sign-in");
+  if (!user) redirect(signInUrl((await headers()).get(REQUEST_PATH_HEADER)));
   if (!hasRole(user.role, role)) redirect(`/forbidden?need=${role}`);
   return user;
 }

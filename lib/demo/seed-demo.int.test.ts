@@ -7,15 +7,46 @@ import { checkRollbackable } from "@/lib/deployments/lifecycle";
 import { loadDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
 import { getPostmortem } from "@/lib/postmortems/get-postmortem";
 import { listRehearsalOverview } from "@/lib/rehearsals/manage-rehearsals";
-import { seedDemo } from "./seed-demo";
+import { demoSummary, seedDemo } from "./seed-demo";
 import { DEMO_TIME_ANCHOR_KEY, demoTimeline } from "./seed-registry";
 
 // The demo a newcomer sees on the first `npm start`: the worked example, told end to end.
 describe("seedDemo", () => {
+  let seededBy: Date;
+  /** Transactions from this one on wrote the demo; other test files share the database. */
+  let firstSeedXid: number;
+  const lines: string[] = [];
+
   it("seeds once; a second run changes nothing", async () => {
-    expect(await seedDemo()).toBe("seeded");
+    const [{ xid }] = (await db().$queryRaw<{ xid: bigint }[]>`SELECT txid_current() % 4294967296 AS xid`) as [{ xid: bigint }];
+    firstSeedXid = Number(xid);
+    expect(await seedDemo((line) => lines.push(line))).toBe("seeded");
+    seededBy = new Date();
     expect(await seedDemo()).toBe("already-seeded");
     expect(await db().model.count({ where: { slug: "support-router" } })).toBe(1);
+  });
+
+  it("dates every event in the past: nothing 'approved in 21 h' on a fresh demo", async () => {
+    // Retention dates are deadlines, in the future by definition; everything else happened.
+    const deadlines = new Set(["ModelVersion.retainUntil"]);
+    const columns = await db().$queryRaw<{ table: string; column: string }[]>`
+      SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
+       WHERE table_schema = current_schema() AND data_type LIKE 'timestamp%'`;
+    expect(columns.length).toBeGreaterThan(20);
+    const future: string[] = [];
+    for (const { table, column } of columns) {
+      if (deadlines.has(`${table}.${column}`)) continue;
+      const [row] = await db().$queryRawUnsafe<{ latest: Date | null }[]>(`SELECT max("${column}") AS latest FROM "${table}" WHERE xmin::text::bigint > $1`, firstSeedXid);
+      if (row?.latest && row.latest.getTime() > seededBy.getTime()) future.push(`${table}.${column} ${row.latest.toISOString()}`);
+    }
+    expect(future).toEqual([]);
+  });
+
+  it("prints the summary the database holds, the same the UI shows", async () => {
+    const summary = await demoSummary();
+    expect(summary).toEqual(["support-router: v13 live, v11 prior (rolled back: v12, v14)", "faq-answerer: v2 live, v1 prior"]);
+    for (const line of summary) expect(lines).toContain(`demo: ${line}`);
+    expect(lines.join("\n")).not.toContain("v14 live");
   });
 
   it("tells the worked example: v14 promoted, slid below v13's floor, rolled back to v13 within nine minutes", async () => {
@@ -67,11 +98,18 @@ describe("seedDemo", () => {
     const overview = await listRehearsalOverview();
     const faq = overview.find((o) => o.deployment === "faq-answerer");
     expect(faq?.readiness).toMatchObject({ tone: "bad", reason: expect.stringContaining("prior version v1 refused by the serving plane") });
-    expect(overview.find((o) => o.deployment === "support-router")?.readiness.tone).toBe("ok");
+    // The last rehearsal ran while v14 was live; since v14's rollback, v13 → v11 has not been rehearsed.
+    expect(overview.find((o) => o.deployment === "support-router")?.readiness).toMatchObject({
+      tone: "warn",
+      label: "not rehearsed",
+      lastOtherPair: { pair: "v14 → v13", status: "PASSED" },
+    });
+    const pairs = overview.find((o) => o.deployment === "support-router")!.history.map((r) => r.pair);
+    expect(pairs).toEqual([{ live: "v14", prior: "v13" }, { live: "v13", prior: "v11" }, { live: "v13", prior: "v11" }]);
 
     const analytics = await loadAnalytics({ deployment: "support-router", period: "week", days: 90 });
     expect(analytics.totals.ttr).toMatchObject({ count: 2, medianMs: expect.any(Number) });
-    expect(analytics.totals.rehearsalPass).toMatchObject({ numerator: 4, denominator: 4, rate: 1 });
+    expect(analytics.totals.rehearsalPass).toMatchObject({ numerator: 3, denominator: 3, rate: 1 });
     expect(analyticsCsv(analytics, "incidents").split("\r\n")[0]).toBe(
       "deployment,rollback_id,postmortem_id,detected_at,completed_at,time_to_detect_ms,time_to_rollback_ms",
     );

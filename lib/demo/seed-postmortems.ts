@@ -36,6 +36,8 @@ function rampSteps(t: Times): Prisma.RollbackStepCreateWithoutOperationInput[] {
     attempts: 1,
     startedAt: at(start),
     finishedAt: at(end),
+    // As the executor records it: traffic moves when the stage starts; its dwell follows.
+    ...(name === "shift_traffic" ? { detail: { applied: true, appliedAt: at(start).toISOString() } } : {}),
   }));
 }
 
@@ -202,8 +204,8 @@ export async function seedPostmortems(log: (line: string) => void = () => {}) {
         },
         actionItems: {
           create: [
-            { type: "PREVENT", title: "Source the triaged surge tickets into the nickname-and-shorthand category", ownerId: omar, dueDate: new Date(worked.completedAt.getTime() + 14 * DAY), status: "DONE", doneAt: new Date(worked.completedAt.getTime() + 1.1 * DAY) },
-            { type: "DETECT", title: "Fail promotion when a candidate scores below the live model on the new category", ownerId: ada, dueDate: new Date(worked.completedAt.getTime() + 14 * DAY), status: "DONE", doneAt: new Date(worked.completedAt.getTime() + 1.5 * DAY) },
+            { type: "PREVENT", title: "Source the triaged surge tickets into the nickname-and-shorthand category", ownerId: omar, dueDate: new Date(worked.completedAt.getTime() + 2 * DAY), status: "DONE", doneAt: new Date(worked.completedAt.getTime() + 1.1 * DAY) },
+            { type: "DETECT", title: "Fail promotion when a candidate scores below the live model on the new category", ownerId: ada, dueDate: new Date(worked.completedAt.getTime() + 2 * DAY), status: "DONE", doneAt: new Date(worked.completedAt.getTime() + 1.5 * DAY) },
           ],
         },
       },
@@ -246,25 +248,61 @@ export async function seedPostmortems(log: (line: string) => void = () => {}) {
     log(`demo postmortems: draft ${draft.id} for the v12 incident`);
   });
 
-  await seedRehearsals(ctx, now, log);
+  await seedRehearsals(ctx, now, {
+    "support-router": [
+      { from: worked.completedAt, live: v13, prior: v11 },
+      { from: timeline.v14PromotedAt, live: v14, prior: v13 },
+      { from: timeline.supportRouter.v13.promotedAt, live: v13, prior: v11 },
+    ],
+    "faq-answerer": await faqPairs(timeline),
+  }, log);
 }
 
-async function seedRehearsals(ctx: { actor: typeof SYSTEM_ACTOR; requestId: string }, now: Date, log: (line: string) => void) {
-  const deployments = await db().deployment.findMany({ where: { slug: { in: [DEMO_DEPLOYMENT, "faq-answerer"] } }, select: { id: true, slug: true, rehearsalWeekday: true, rehearsalHourUtc: true } });
+/** When each pair (live → prior) held, newest first; before the oldest there was nothing to rehearse. */
+type PairPeriods = { from: Date; live: number; prior: number }[];
+
+async function faqPairs(timeline: ReturnType<typeof demoTimeline>): Promise<PairPeriods> {
+  const model = await db().model.findUniqueOrThrow({ where: { slug: "faq-answerer" }, select: { id: true } });
+  const ids = await versionIds(model.id);
+  return [{ from: timeline.faqAnswerer.v2.promotedAt, live: ids.get("v2")!, prior: ids.get("v1")! }];
+}
+
+/**
+ * Each demo deployment's weekly window (UTC) is set so the last four windows fall a fixed number
+ * of days before `now`; each rehearsal records the pair live then, and a window with no pair yet
+ * (before a prior existed) holds none. support-router's latest one ran while v14 was live, so
+ * today's v13 → v11 is not rehearsed; faq-answerer's latest one failed.
+ */
+async function seedRehearsals(
+  ctx: { actor: typeof SYSTEM_ACTOR; requestId: string },
+  now: Date,
+  periods: Record<string, PairPeriods>,
+  log: (line: string) => void,
+) {
+  const daysBefore: Record<string, number> = { "support-router": 4, "faq-answerer": 2 };
+  const deployments = await db().deployment.findMany({ where: { slug: { in: Object.keys(daysBefore) } }, select: { id: true, slug: true } });
   await runMutation(ctx, "ADMIN", async ({ tx, audit }) => {
     for (const d of deployments) {
-      // The scheduled window of each of the last four weeks.
-      const windows = [4, 3, 2, 1].map((weeksAgo) => {
-        const day = new Date(now.getTime() - weeksAgo * 7 * DAY);
-        const shift = (d.rehearsalWeekday - day.getUTCDay() + 7) % 7;
-        return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() + shift, d.rehearsalHourUtc, 5));
-      });
+      const latest = new Date(now.getTime() - daysBefore[d.slug]! * DAY);
+      const hour = now.getUTCHours();
+      await tx.deployment.update({ where: { id: d.id }, data: { rehearsalWeekday: latest.getUTCDay(), rehearsalHourUtc: hour } });
+      const windows = [3, 2, 1, 0]
+        .map((weeksBefore) => {
+          const day = new Date(latest.getTime() - weeksBefore * 7 * DAY);
+          return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hour, 0));
+        })
+        .flatMap((startedAt) => {
+          const pair = periods[d.slug]?.find((p) => p.from.getTime() <= startedAt.getTime());
+          return pair ? [{ startedAt, pair }] : [];
+        });
       const failedLast = d.slug === "faq-answerer";
-      for (const [index, startedAt] of windows.entries()) {
+      for (const [index, { startedAt, pair }] of windows.entries()) {
         const failed = failedLast && index === windows.length - 1;
         const row = await tx.rehearsal.create({
           data: {
             deploymentId: d.id,
+            liveVersionId: pair.live,
+            priorVersionId: pair.prior,
             trigger: "SCHEDULED",
             status: failed ? "FAILED" : "PASSED",
             priorReachable: !failed,
@@ -282,5 +320,5 @@ async function seedRehearsals(ctx: { actor: typeof SYSTEM_ACTOR; requestId: stri
       }
     }
   });
-  log(`demo rehearsals: four weeks for ${deployments.map((d) => d.slug).join(", ")} (faq-answerer's latest failed)`);
+  log(`demo rehearsals: the last four weekly windows of ${deployments.map((d) => d.slug).join(", ")} (faq-answerer's latest failed)`);
 }

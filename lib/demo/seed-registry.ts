@@ -14,13 +14,15 @@ const DAY = 24 * HOUR;
 export const DEMO_TIME_ANCHOR_KEY = "demo.timeAnchor";
 
 /**
- * The demo history relative to `now`, so a demo seeded on any day looks recent. v14 went live
- * two days and eight hours before `now` after a four-day shadow window; the metrics demo aligns
- * its canary series on `v14PromotedAt`.
+ * The demo history relative to `now`, so a demo seeded on any day looks recent and nothing in it
+ * lies in the future. v14 went live five days and eight hours before `now` after a four-day
+ * shadow window, slid below its floor two days later and was rolled back about three days ago,
+ * which leaves the postmortem's review a day and a half to finish in the past. The metrics demo
+ * aligns its canary series on `v14PromotedAt`.
  */
 export function demoTimeline(now: Date) {
   const at = (msBefore: number) => new Date(now.getTime() - msBefore);
-  const v14PromotedAt = at(2 * DAY + 8 * HOUR);
+  const v14PromotedAt = at(5 * DAY + 8 * HOUR);
   return {
     anchor: now,
     v14PromotedAt,
@@ -194,8 +196,9 @@ async function recordV12Incident(tx: Prisma.TransactionClient, now: Date) {
 }
 
 /**
- * The registry's demo: `support-router` v11–v14 (v14 live, v13 prior, v12 rolled back earlier) read by three agents,
- * and a quiet `faq-answerer` (v2 live, v1 prior). Skipped when the demo models already exist.
+ * The registry's demo: `support-router` v11–v14 read by three agents (v12 rolled back earlier; the
+ * postmortems demo rolls v14 back too), and a quiet `faq-answerer` v1–v2. Skipped when the demo
+ * models already exist.
  */
 export async function seedRegistry(log: (line: string) => void = () => {}, now: Date = new Date()) {
   if (await db().model.findUnique({ where: { slug: "support-router" } })) {
@@ -224,6 +227,6 @@ export async function seedRegistry(log: (line: string) => void = () => {}, now: 
     await recordV12Incident(tx, now);
     await tx.setting.upsert({ where: { key: DEMO_TIME_ANCHOR_KEY }, create: { key: DEMO_TIME_ANCHOR_KEY, value: now.toISOString() }, update: {} });
   });
-  log("demo registry: support-router v11–v14 (v14 live, v13 prior, v12 rolled back), faq-answerer v1–v2");
+  log("demo registry: support-router v11–v14, faq-answerer v1–v2");
   return demoTimeline(now);
 }

@@ -3,7 +3,7 @@ import type { Prisma } from "@prisma/client";
 import type { Db, Tx } from "@/lib/db";
 import { diffManifests, type StateManifest } from "@/lib/registry/version-ref";
 import { describeServing } from "@/lib/serving/for-deployment";
-import { deploymentHealth } from "./health";
+import { deploymentHealth, silentCanaryOf } from "./health";
 import { trafficSplit, type DeploymentDetailView, type DeploymentView } from "./schemas";
 
 const PENDING_ROLLBACK = ["REQUESTED", "AWAITING_APPROVAL", "APPROVED", "EXECUTING"] as const;
@@ -19,6 +19,7 @@ export const deploymentViewInclude = {
   rollbacks: { orderBy: { requestedAt: "desc" }, take: 1 },
   detections: { where: { resolvedAt: null }, orderBy: { detectedAt: "desc" }, take: 1 },
   rehearsals: { orderBy: { startedAt: "desc" }, take: 1, select: { status: true } },
+  policies: { select: { metric: true, lastVerdict: true, lastVerdictSince: true, lastEvaluatedAt: true, lastStats: true } },
 } satisfies Prisma.DeploymentInclude;
 
 export type DeploymentRow = Prisma.DeploymentGetPayload<{ include: typeof deploymentViewInclude }>;
@@ -86,6 +87,7 @@ export function toDeploymentView(
       openDetection: detection ? { metric: detection.metric, version: name(detection.versionId) } : null,
       pendingRollback: pendingRollback ? { toVersion: name(pendingRollback.toVersionId), status: pendingRollback.status } : null,
       lastRehearsal: row.rehearsals[0] ?? null,
+      silentCanary: silentCanaryOf(row.policies, liveVersion),
     }),
     createdAt: row.createdAt.toISOString(),
   };

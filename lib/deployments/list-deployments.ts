@@ -6,12 +6,14 @@ import type { DeploymentList, DeploymentListQuery, DeploymentView } from "./sche
 
 export const DEPLOYMENTS_PAGE_SIZE = 20;
 
+const HEALTH_URGENCY: Record<DeploymentView["health"]["tone"], number> = { bad: 0, warn: 1, neutral: 2, ok: 3 };
 const STATE_URGENCY: Record<DeploymentView["state"], number> = { ROLLING_BACK: 0, FROZEN: 1, STABLE: 2 };
 const byText = new Intl.Collator("en", { numeric: true });
 
 const COMPARE: Record<DeploymentListQuery["sort"], (a: DeploymentView, b: DeploymentView) => number> = {
   slug: (a, b) => byText.compare(a.slug, b.slug),
-  state: (a, b) => STATE_URGENCY[a.state] - STATE_URGENCY[b.state] || byText.compare(a.slug, b.slug),
+  // The one state shown per deployment: the most urgent health first.
+  state: (a, b) => HEALTH_URGENCY[a.health.tone] - HEALTH_URGENCY[b.health.tone] || STATE_URGENCY[a.state] - STATE_URGENCY[b.state] || byText.compare(a.slug, b.slug),
   // Never promoted / never rolled back sorts as the oldest.
   lastPromotion: (a, b) => (a.lastPromotion?.at ?? "").localeCompare(b.lastPromotion?.at ?? ""),
   lastRollback: (a, b) => (a.lastRollback?.requestedAt ?? "").localeCompare(b.lastRollback?.requestedAt ?? ""),

@@ -59,7 +59,14 @@ export const trafficSplit = z.array(z.object({ version: z.string(), percent: z.n
 export type TrafficSplit = z.infer<typeof trafficSplit>;
 
 export const healthTone = z.enum(["ok", "warn", "bad", "neutral"]);
-export const healthView = z.object({ tone: healthTone, label: z.string(), reason: z.string() });
+export const healthView = z.object({
+  tone: healthTone,
+  /** One word or phrase for the deployment's whole state, e.g. "healthy", "regression", "canary not reporting". */
+  label: z.string(),
+  reason: z.string(),
+  /** Since when the state holds, where that is known (e.g. when the canary went silent). */
+  since: timestamp.nullable(),
+});
 export type HealthView = z.infer<typeof healthView>;
 
 export const deploymentView = z.object({

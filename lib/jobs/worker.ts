@@ -3,6 +3,7 @@ import type PgBoss from "pg-boss";
 import { registerAuditChainCheck } from "@/lib/audit/audit-chain-job";
 import { db } from "@/lib/db";
 import { evaluatePolicy } from "@/lib/metrics/evaluate-policy";
+import { recordEvaluationError } from "@/lib/metrics/policy-store";
 import { deleteExpiredPoints } from "@/lib/metrics/retention";
 import { registerRehearsalSchedule } from "@/lib/rehearsals/rehearsal-schedule-job";
 import { startRollbackWorker } from "@/lib/rollbacks/rollback-queue";
@@ -60,6 +61,7 @@ async function runEvaluation(boss: PgBoss, policyId: string, log: Log): Promise<
     else if (outcome.status === "evaluated") nextAt = outcome.evaluatedAt + outcome.intervalSeconds * 1000;
   } catch (error) {
     log(`evaluating policy ${policyId} failed: ${messageOf(error)}`);
+    await recordEvaluationError(policyId, messageOf(error)).catch((recordError: unknown) => log(`recording the failure of policy ${policyId} failed too: ${messageOf(recordError)}`));
     // Keep the chain going; a failure is usually transient (e.g. the database restarting).
     nextAt = startedAt + 5000;
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ApiOperation } from "@/lib/api/openapi";
+import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
 import { detectionsQuery, metricsBatchBody, policyQuery, seriesQueryFields } from "./api-schemas";
 import { rollbackPolicySchema } from "./policy";
 
@@ -61,5 +62,16 @@ export const metricsOperations: readonly ApiOperation[] = [
     pathParams: deploymentParam,
     query: detectionsQuery,
     responses: { 200: { description: "`{detections: [...]}`, newest first" }, 404: { description: "No such deployment" } },
+  },
+  {
+    id: "getDetection",
+    method: "get",
+    path: "/api/v1/detections/{id}",
+    summary: "One detection: its window statistics, evidence, floor and its source, and the rollbacks and postmortem it led to",
+    description: `timeToDetectMs: ${TIMING_DEFINITIONS.timeToDetectMs}`,
+    tag: "metrics",
+    role: "VIEWER",
+    pathParams: { id: z.string().describe("The detection's id") },
+    responses: { 200: { description: "The detection, with `links` to its page, rollbacks and postmortem" }, 404: { description: "No such detection" } },
   },
 ];

@@ -51,6 +51,7 @@ export const seriesQuery = seriesQueryFields.transform((q, ctx) => {
 });
 
 export const detectionsQuery = z.object({
+  id: z.string().min(1, "id must not be empty").max(100).optional().describe("One detection by its id"),
   metric: z.string().min(1, "metric must not be empty").optional(),
   limit: z.coerce
     .number({ error: "limit must be a number" })

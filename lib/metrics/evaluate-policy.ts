@@ -1,13 +1,13 @@
 import "server-only";
-import type { Prisma } from "@prisma/client";
 import { SYSTEM_ACTOR } from "@/lib/actor";
 import { db } from "@/lib/db";
 import { newRequestId, runMutation } from "@/lib/mutation";
 import { requestRollback } from "@/lib/rollbacks/request-rollback";
+import { announceDetection } from "@/lib/webhooks/announce-detection";
 import { loadDeploymentContext } from "./deployment-context";
 import { downsampleMinMax } from "./downsample";
 import { evaluateWindow, type WindowVerdict } from "./evaluator";
-import { policyRuleOf, type Verdict } from "./policy-store";
+import { policyRuleOf, recordVerdict, type Verdict } from "./policy-store";
 import { resolveFloor } from "./resolve-floor";
 import { metricSourceFor } from "./sources/for-policy";
 import { MetricSourceError } from "./sources/source";
@@ -72,12 +72,7 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
     }
     evaluatedAt = now;
     const context = await loadDeploymentContext({ id: policyRow.deploymentId });
-    const record = async (verdict: Verdict, stats: Record<string, unknown>) => {
-      await tx.rollbackPolicy.update({
-        where: { id: policyId },
-        data: { lastEvaluatedAt: new Date(now), lastVerdict: verdict, lastStats: stats as Prisma.InputJsonValue },
-      });
-    };
+    const record = (verdict: Verdict, stats: Record<string, unknown>) => recordVerdict(tx, policyId, verdict, stats, new Date(now));
     if (!context.live) {
       await record("no_data", { reason: "the deployment has no live version" });
       return { verdict: "no_data" as const, detectionId: null };
@@ -172,6 +167,7 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
 
   if (!result) return { status: "busy", intervalSeconds };
   if (result.notDueUntil !== undefined) return { status: "not_due", dueAt: result.notDueUntil };
+  if (result.detectionId) announceDetection(result.detectionId);
   let rollback: { id: string; status: string } | { error: string } | null = null;
   if (result.detectionId && "slug" in result && policy.action !== "notify") {
     log(`detection ${result.detectionId}: ${result.slug} ${policy.metric} on ${result.version} below the floor ${result.floor} for the whole window; requesting a rollback`);

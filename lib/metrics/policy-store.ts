@@ -1,6 +1,6 @@
 import "server-only";
 import { Prisma, type RollbackPolicy as PolicyRow } from "@prisma/client";
-import { db } from "@/lib/db";
+import { db, type Tx } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
 import { loadDeploymentContext, type DeploymentContext } from "./deployment-context";
@@ -14,7 +14,7 @@ import { describeSource, metricSourceFor, storedSource } from "./sources/for-pol
  * so setting one is at least as weighty as approving a rollback. */
 export const POLICY_WRITE_ROLE = "APPROVER" as const;
 
-/** `error`: the metric source could not answer (its message is in lastStats.reason); never a breach. */
+/** `error`: the metric source could not answer, or the evaluation failed (its message is in lastStats.reason); never a breach. */
 export type Verdict = "healthy" | "breach" | "no_data" | "error";
 
 export interface PolicyView extends RollbackPolicy {
@@ -34,6 +34,25 @@ export interface PolicyView extends RollbackPolicy {
 
 const DIRECTION_TO_DB = { higher_is_better: "HIGHER_IS_BETTER", lower_is_better: "LOWER_IS_BETTER" } as const;
 const ACTION_TO_DB = { notify: "NOTIFY", request: "REQUEST", auto: "AUTO" } as const;
+
+/**
+ * Stores a policy's latest verdict and its statistics. `lastVerdictSince` moves only when the
+ * verdict changes, so "no data since 14:03" survives every later evaluation that agrees.
+ */
+export async function recordVerdict(tx: Tx, policyId: string, verdict: Verdict, stats: Record<string, unknown>, now: Date): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "RollbackPolicy"
+       SET "lastVerdictSince" = CASE WHEN "lastVerdict" IS DISTINCT FROM ${verdict} OR "lastVerdictSince" IS NULL THEN ${now} ELSE "lastVerdictSince" END,
+           "lastVerdict" = ${verdict},
+           "lastEvaluatedAt" = ${now},
+           "lastStats" = ${JSON.stringify(stats)}::jsonb
+     WHERE id = ${policyId}`;
+}
+
+/** An evaluation that threw: on the record as the policy's verdict, so the dashboard never reads it as healthy. */
+export async function recordEvaluationError(policyId: string, message: string, now: Date = new Date()): Promise<void> {
+  await db().$transaction((tx) => recordVerdict(tx, policyId, "error", { reason: message }, now));
+}
 
 /** The stored row as the API contract (`lib/metrics/policy.ts`). */
 export function policyRuleOf(row: PolicyRow): RollbackPolicy {

@@ -1,14 +1,11 @@
 import { z } from "zod";
 import type { ApiOperation } from "@/lib/api/openapi";
-import { gateAdditionQuery, postmortemQuery } from "./schemas";
+import { incidentTimingFields } from "@/lib/incidents/schemas";
+import { gateAdditionQuery, postmortemFieldsInput, postmortemQuery } from "./schemas";
 
-const durations = z.object({
-  timeToDetectMs: z.number().nullable(),
-  timeToDecideMs: z.number().nullable(),
-  timeToExecuteMs: z.number().nullable(),
-  timeToRollbackMs: z.number().nullable(),
-  exposureWindowMs: z.number().nullable(),
-});
+const durations = z.object(incidentTimingFields);
+
+const postmortemBody = z.object({ id: z.string(), status: z.string(), durations, links: z.record(z.string(), z.string().nullable()) }).loose();
 
 const rehearsalView = z.object({
   id: z.string(),
@@ -24,6 +21,8 @@ const rehearsalView = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   operationId: z.string().nullable(),
+  liveVersion: z.string().nullable().describe("The live version the rehearsal rolled back from (and forward to again)"),
+  priorVersion: z.string().nullable().describe("The prior version it rolled back to: a pass proves the way back only for this pair"),
 });
 
 /** The postmortem, gate-addition and rehearsal routes, for the OpenAPI document. */
@@ -45,7 +44,24 @@ export const postmortemOperations: readonly ApiOperation[] = [
     summary: "One postmortem: fields, timestamps, computed durations, timeline, gate addition, action items and links",
     tag: "postmortems",
     role: "VIEWER",
-    responses: { 200: { description: "The postmortem", body: z.object({ id: z.string(), status: z.string(), durations, links: z.record(z.string(), z.string().nullable()) }).loose() }, 404: { description: "No such postmortem" } },
+    responses: { 200: { description: "The postmortem", body: postmortemBody }, 404: { description: "No such postmortem" } },
+  },
+  {
+    id: "updatePostmortem",
+    method: "patch",
+    path: "/api/v1/postmortems/{id}",
+    summary: "Edit what the review form edits: the narrative, the missed check (the gap) and the proposed gate addition",
+    description:
+      "Only the fields given change; the editor becomes an author and the change is audited (`postmortem.updated`). The same rules as the form: an APPROVED or CLOSED postmortem's content is final (409), a gate addition past PROPOSED keeps its description and suite (409), and a suite needs a description.",
+    tag: "postmortems",
+    role: "OPERATOR",
+    pathParams: { id: z.string().describe("The postmortem's id") },
+    requestBody: postmortemFieldsInput,
+    responses: {
+      200: { description: "The fields that changed and the postmortem as it is now", body: z.object({ changed: z.array(z.string()), postmortem: postmortemBody }) },
+      404: { description: "No such postmortem" },
+      409: { description: "Approved or closed, or the gate addition is no longer only proposed" },
+    },
   },
   {
     id: "listGateAdditions",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, incidentDurations, validateTimelineOrder, type IncidentTimestamps } from "./durations";
+import type { IncidentTimestamps } from "@/lib/incidents/timings";
+import { formatDuration, validateTimelineOrder } from "./durations";
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 5, 17, 9, 0) + minutes * 60_000);
 const MIN = 60_000;
@@ -13,38 +14,6 @@ const example: IncidentTimestamps = {
   approvedAt: at(3),
   completedAt: at(9),
 };
-
-describe("incidentDurations", () => {
-  it("computes every duration from the timestamps", () => {
-    expect(incidentDurations(example)).toEqual({
-      timeToDetectMs: 360 * MIN,
-      timeToDecideMs: 2 * MIN,
-      timeToExecuteMs: 6 * MIN,
-      timeToRollbackMs: 9 * MIN,
-      exposureWindowMs: (3 * 24 * 60 + 9) * MIN,
-    });
-  });
-
-  it("measures time to roll back from the request when detection is not recorded", () => {
-    expect(incidentDurations({ ...example, detectedAt: null }).timeToRollbackMs).toBe(8 * MIN);
-    expect(incidentDurations({ ...example, detectedAt: new Date(Number.NaN) }).timeToRollbackMs).toBe(8 * MIN);
-  });
-
-  it("is null wherever an end is missing", () => {
-    expect(incidentDurations({})).toEqual({
-      timeToDetectMs: null,
-      timeToDecideMs: null,
-      timeToExecuteMs: null,
-      timeToRollbackMs: null,
-      exposureWindowMs: null,
-    });
-    expect(incidentDurations({ ...example, completedAt: undefined }).timeToExecuteMs).toBeNull();
-  });
-
-  it("keeps a negative figure when the timestamps are out of order, for the warning to explain", () => {
-    expect(incidentDurations({ impactStartedAt: at(5), detectedAt: at(0) }).timeToDetectMs).toBe(-5 * MIN);
-  });
-});
 
 describe("validateTimelineOrder", () => {
   it("has nothing to say about an ordered timeline", () => {

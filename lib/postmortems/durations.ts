@@ -1,14 +1,6 @@
-// Durations are always computed from the typed timestamps, never typed in, so a corrected
-// timestamp corrects every figure derived from it.
-
-export interface IncidentTimestamps {
-  readonly badVersionLiveFrom?: Date | null;
-  readonly impactStartedAt?: Date | null;
-  readonly detectedAt?: Date | null;
-  readonly rollbackRequestedAt?: Date | null;
-  readonly approvedAt?: Date | null;
-  readonly completedAt?: Date | null;
-}
+// The typed timestamps of an incident, their labels and order. Durations are computed from them
+// in lib/incidents/timings.ts, never typed in, so a corrected timestamp corrects every figure.
+import { validTime, type IncidentTimestamps } from "@/lib/incidents/timings";
 
 export type TimestampField = keyof IncidentTimestamps;
 
@@ -30,39 +22,6 @@ export const TIMELINE_ORDER: readonly TimestampField[] = [
   "approvedAt",
   "completedAt",
 ];
-
-export interface IncidentDurations {
-  readonly timeToDetectMs: number | null;
-  readonly timeToDecideMs: number | null;
-  readonly timeToExecuteMs: number | null;
-  /** From detection to completion; from the request when detection was not recorded. */
-  readonly timeToRollbackMs: number | null;
-  /** How long users could be served by the bad version. */
-  readonly exposureWindowMs: number | null;
-}
-
-function validTime(date: Date | null | undefined): number | null {
-  if (!date) return null;
-  const ms = date.getTime();
-  return Number.isNaN(ms) ? null : ms;
-}
-
-function between(from: Date | null | undefined, to: Date | null | undefined): number | null {
-  const start = validTime(from);
-  const end = validTime(to);
-  return start === null || end === null ? null : end - start;
-}
-
-export function incidentDurations(ts: IncidentTimestamps): IncidentDurations {
-  const rollbackStart = validTime(ts.detectedAt) !== null ? ts.detectedAt : ts.rollbackRequestedAt;
-  return {
-    timeToDetectMs: between(ts.impactStartedAt, ts.detectedAt),
-    timeToDecideMs: between(ts.rollbackRequestedAt, ts.approvedAt),
-    timeToExecuteMs: between(ts.approvedAt, ts.completedAt),
-    timeToRollbackMs: between(rollbackStart, ts.completedAt),
-    exposureWindowMs: between(ts.badVersionLiveFrom, ts.completedAt),
-  };
-}
 
 export type TimelineWarning =
   | {

@@ -2,7 +2,8 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { incidentDurations, validateTimelineOrder, type IncidentTimestamps, type TimestampField } from "./durations";
+import { incidentTimings, type IncidentTimestamps } from "@/lib/incidents/timings";
+import { validateTimelineOrder, type TimestampField } from "./durations";
 import type { PostmortemDocument } from "./markdown";
 import { assembleTimeline } from "./timeline";
 import { closureBlockers, missingRequiredFields, type PostmortemContent } from "./workflow";
@@ -16,7 +17,7 @@ export const postmortemInclude = {
       status: true,
       mode: true,
       requestedByLabel: true,
-      steps: { orderBy: { position: "asc" }, select: { name: true, status: true, params: true, startedAt: true, finishedAt: true, error: true } },
+      steps: { orderBy: { position: "asc" }, select: { name: true, status: true, params: true, startedAt: true, finishedAt: true, error: true, detail: true } },
     },
   },
   authors: { include: { user: { select: { id: true, name: true, email: true } } } },
@@ -60,7 +61,8 @@ export const postmortemLinks = (pm: { id: string; rollbackId: string; detectionI
   rollbackHtml: `/rollbacks/${pm.rollbackId}`,
   deployment: `/deployments/${pm.deploymentSlug}`,
   badVersion: `/models/${pm.modelSlug}/versions/${pm.badVersion}`,
-  detection: pm.detectionId ? `/api/v1/deployments/${pm.deploymentSlug}/detections?id=${pm.detectionId}` : null,
+  detection: pm.detectionId ? `/api/v1/detections/${pm.detectionId}` : null,
+  detectionHtml: pm.detectionId ? `/detections/${pm.detectionId}` : null,
 });
 
 async function versionNames(ids: number[]): Promise<Map<number, string>> {
@@ -123,7 +125,7 @@ export async function getPostmortem(id: string) {
       lessons: pm.lessons,
     },
     timestamps,
-    durations: incidentDurations(timestamps),
+    durations: incidentTimings(timestamps),
     warnings: validateTimelineOrder(timestamps),
     missingFields: missingRequiredFields(content),
     closureBlockers: pm.status === "APPROVED" || pm.status === "CLOSED" ? closureBlockers(pm) : [],

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db } from "@/lib/db";
-import { incidentDurations } from "./durations";
+import { incidentTimings } from "@/lib/incidents/timings";
 import { postmortemLinks, timestampsOf } from "./get-postmortem";
 import type { GateAdditionFilter, PostmortemFilter } from "./schemas";
 
@@ -36,7 +36,7 @@ export async function listPostmortems(filter: PostmortemFilter) {
       gateAdditionStatus: pm.gateAddition?.status ?? null,
       completedAt: pm.completedAt,
       createdAt: pm.createdAt,
-      durations: incidentDurations(timestampsOf(pm)),
+      durations: incidentTimings(timestampsOf(pm)),
       links: postmortemLinks({ id: pm.id, rollbackId: pm.rollbackId, detectionId: pm.detectionId, deploymentSlug: pm.deployment.slug, modelSlug: pm.deployment.model.slug, badVersion }),
     };
   });

@@ -1,11 +1,5 @@
-import {
-  TIMELINE_ORDER,
-  TIMESTAMP_LABELS,
-  formatDuration,
-  incidentDurations,
-  validateTimelineOrder,
-  type IncidentTimestamps,
-} from "./durations";
+import { incidentTimings, type IncidentTimestamps } from "@/lib/incidents/timings";
+import { TIMELINE_ORDER, TIMESTAMP_LABELS, formatDuration, validateTimelineOrder } from "./durations";
 import type {
   ActionItemStatus,
   GateAddition,
@@ -96,7 +90,7 @@ function timeline(pm: PostmortemDocument): string[] {
 }
 
 function durations(pm: PostmortemDocument): string[] {
-  const d = incidentDurations(pm.timestamps);
+  const d = incidentTimings(pm.timestamps);
   const rows: [string, number | null][] = [
     ["Time to detect", d.timeToDetectMs],
     ["Time to decide", d.timeToDecideMs],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GET as getGateAdditions } from "@/app/api/v1/gate-additions/route";
-import { GET as getPostmortemRoute } from "@/app/api/v1/postmortems/[id]/route";
+import { GET as getPostmortemRoute, PATCH as patchPostmortemRoute } from "@/app/api/v1/postmortems/[id]/route";
 import { GET as listPostmortemsRoute } from "@/app/api/v1/postmortems/route";
 import { db } from "@/lib/db";
 import { newRequestId, runMutation } from "@/lib/mutation";
@@ -89,6 +89,52 @@ describe("postmortem API", () => {
     expect(((await bad.json()) as { message: string }).message).toContain("query.status");
     const missing = await getPostmortemRoute(apiRequest("/api/v1/postmortems/nope", { token }), params({ id: "nope" }));
     expect(missing.status).toBe(404);
+  });
+});
+
+describe("PATCH /api/v1/postmortems/{id}", () => {
+  const patch = (id: string, token: string, body: unknown) => patchPostmortemRoute(apiRequest(`/api/v1/postmortems/${id}`, { method: "PATCH", token, body }), params({ id }));
+
+  it("edits what the form edits — the gap, the missed check, the gate addition — audited, with the editor an author", async () => {
+    const { id } = await incident();
+    const { token, user } = await makeToken("OPERATOR");
+    const response = await patch(id, token, {
+      missedCheckSuite: "regression-set",
+      missedCheckReason: "MISSING_CATEGORY",
+      missedCheckDetail: "The regression set holds only formal tickets",
+      gateAdditionDescription: "Add a nickname-and-shorthand category",
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { changed: string[]; postmortem: Record<string, unknown> & { authors: { id: string }[] } };
+    expect(body.changed.sort()).toEqual(["gateAddition", "missedCheckDetail", "missedCheckReason", "missedCheckSuite"]);
+    expect(body.postmortem).toMatchObject({
+      missedCheck: { suite: "regression-set", reason: "MISSING_CATEGORY", detail: "The regression set holds only formal tickets" },
+      gateAddition: { description: "Add a nickname-and-shorthand category", status: "PROPOSED" },
+    });
+    expect(body.postmortem.authors.map((a) => a.id)).toContain(user.id);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { action: "postmortem.updated", targetId: id }, orderBy: { id: "desc" } });
+    expect(audit.after).toMatchObject({ missedCheckSuite: "regression-set", gateAddition: { description: "Add a nickname-and-shorthand category" } });
+  });
+
+  it("refuses a viewer, names an unknown or invalid field, and keeps an approved postmortem's content final", async () => {
+    const { id, requester } = await incident();
+    const { token: viewer } = await makeToken("VIEWER");
+    expect((await patch(id, viewer, { lessons: "x" })).status).toBe(403);
+    const { token } = await makeToken("OPERATOR");
+    const unknown = await patch(id, token, { durations: { timeToRollbackMs: 1 } });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { message: string }).message).toContain("durations");
+    const invalid = await patch(id, token, { missedCheckReason: "BAD_LUCK" });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { issues: { path: string }[] }).issues[0]?.path).toBe("missedCheckReason");
+    expect((await patch("nope", token, { lessons: "x" })).status).toBe(404);
+
+    await updatePostmortem(ctxOf(requester.actor), id, COMPLETE);
+    await submitPostmortem(ctxOf(requester.actor), id);
+    await approvePostmortemReview(ctxOf((await makeUser("APPROVER")).actor), id);
+    const final = await patch(id, token, { lessons: "too late" });
+    expect(final.status).toBe(409);
+    expect(((await final.json()) as { message: string }).message).toContain("content is final");
   });
 });
 

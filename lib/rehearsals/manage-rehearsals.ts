@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
 import { parseInput } from "@/lib/postmortems/mutation-helpers";
-import { rehearsalReadiness } from "./readiness";
+import { rehearsalReadiness, type CurrentPair, type RehearsalPair } from "./readiness";
 import { describeSchedule, nextRehearsalWindow } from "./schedule";
 
 export const rehearsalScheduleInput = z
@@ -54,7 +54,29 @@ const rehearsalSelect = {
   startedAt: true,
   finishedAt: true,
   operationId: true,
+  liveVersion: { select: { version: true } },
+  priorVersion: { select: { version: true } },
 } as const;
+
+/** What a deployment's readiness is about: its live and prior versions now, and since when. */
+const currentPairSelect = {
+  liveVersionId: true,
+  priorVersionId: true,
+  versions: { select: { versionId: true, since: true, version: { select: { version: true } } } },
+} as const;
+
+type CurrentPairRow = { liveVersionId: number | null; priorVersionId: number | null; versions: { versionId: number; since: Date; version: { version: string } }[] };
+
+function currentPairOf(d: CurrentPairRow): CurrentPair {
+  const live = d.versions.find((v) => v.versionId === d.liveVersionId);
+  const prior = d.versions.find((v) => v.versionId === d.priorVersionId);
+  return { live: live?.version.version ?? null, prior: prior?.version.version ?? null, since: live?.since ?? null };
+}
+
+/** The pair a rehearsal exercised, by version name; null when it was not recorded. */
+function pairOf(r: { liveVersion: { version: string } | null; priorVersion: { version: string } | null }): RehearsalPair | null {
+  return r.liveVersion || r.priorVersion ? { live: r.liveVersion?.version ?? null, prior: r.priorVersion?.version ?? null } : null;
+}
 
 /** Each deployment with its schedule, readiness (from its history), last pass and recent history. */
 export async function listRehearsalOverview(now: Date = new Date(), historyPerDeployment = 10) {
@@ -65,32 +87,33 @@ export async function listRehearsalOverview(now: Date = new Date(), historyPerDe
       rehearsalEnabled: true,
       rehearsalWeekday: true,
       rehearsalHourUtc: true,
+      ...currentPairSelect,
       rehearsals: { orderBy: { startedAt: "desc" }, take: 50, select: rehearsalSelect },
     },
   });
   return deployments.map((d) => {
     const schedule = { enabled: d.rehearsalEnabled, weekday: d.rehearsalWeekday, hourUtc: d.rehearsalHourUtc };
-    const readiness = rehearsalReadiness(d.rehearsals, now);
+    const history = d.rehearsals.map((r) => ({ ...r, pair: pairOf(r) }));
+    const readiness = rehearsalReadiness(history, now, currentPairOf(d));
     return {
       deployment: d.slug,
       schedule,
       scheduleText: describeSchedule(schedule),
       nextWindow: nextRehearsalWindow(schedule, now),
       readiness,
-      history: d.rehearsals.slice(0, historyPerDeployment),
+      history: history.slice(0, historyPerDeployment),
     };
   });
 }
 
 /** One deployment's readiness, for its badge on the deployment pages. */
 export async function getDeploymentReadiness(deploymentSlug: string, now: Date = new Date()) {
-  const rows = await db().rehearsal.findMany({
-    where: { deployment: { slug: deploymentSlug } },
-    orderBy: { startedAt: "desc" },
-    take: 50,
-    select: { status: true, startedAt: true, finishedAt: true, failureReason: true },
+  const deployment = await db().deployment.findUnique({
+    where: { slug: deploymentSlug },
+    select: { ...currentPairSelect, rehearsals: { orderBy: { startedAt: "desc" }, take: 50, select: rehearsalSelect } },
   });
-  return rehearsalReadiness(rows, now);
+  if (!deployment) throw notFound(`deployment ${deploymentSlug}`);
+  return rehearsalReadiness(deployment.rehearsals.map((r) => ({ ...r, pair: pairOf(r) })), now, currentPairOf(deployment));
 }
 
 /** The public JSON of `GET /api/v1/rehearsals/{id}`; field names are a contract. */
@@ -112,6 +135,8 @@ export async function getRehearsal(id: string) {
     startedAt: row.startedAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
     operationId: row.operationId,
+    liveVersion: row.liveVersion?.version ?? null,
+    priorVersion: row.priorVersion?.version ?? null,
     links: {
       self: `/api/v1/rehearsals/${row.id}`,
       operation: row.operationId ? `/api/v1/rollbacks/${row.operationId}` : null,

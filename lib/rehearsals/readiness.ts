@@ -3,11 +3,24 @@
 
 export type RehearsalStatus = "RUNNING" | "PASSED" | "FAILED" | "REFUSED";
 
+/** The way back a rehearsal exercised: from the live version to its prior. */
+export interface RehearsalPair {
+  readonly live: string | null;
+  readonly prior: string | null;
+}
+
 export interface RehearsalSummary {
   readonly status: RehearsalStatus;
   readonly startedAt: Date;
   readonly finishedAt: Date | null;
   readonly failureReason: string | null;
+  /** Null for a rehearsal whose pair was not recorded. */
+  readonly pair: RehearsalPair | null;
+}
+
+/** Today's pair, and since when it holds (when the live version went live, last). */
+export interface CurrentPair extends RehearsalPair {
+  readonly since: Date | null;
 }
 
 export type ReadinessTone = "ok" | "bad" | "warn" | "info" | "neutral";
@@ -16,44 +29,57 @@ export interface Readiness {
   readonly tone: ReadinessTone;
   readonly label: string;
   readonly reason: string;
+  /** The last pass of today's pair; a pass of another pair does not count. */
   readonly lastPassedAt: Date | null;
+  /** Set when the newest decided rehearsal covered another pair than today's. */
+  readonly lastOtherPair: { readonly pair: string; readonly status: "PASSED" | "FAILED"; readonly at: Date } | null;
 }
 
 /** A pass older than two missed weekly windows no longer says much about today. */
 export const STALE_AFTER_MS = 15 * 86_400_000;
 
+export const describePair = (pair: RehearsalPair) => `${pair.live ?? "nothing"} → ${pair.prior ?? "nothing"}`;
+
+const isDecided = (r: RehearsalSummary): r is RehearsalSummary & { status: "PASSED" | "FAILED" } => r.status === "PASSED" || r.status === "FAILED";
+
 /**
- * The newest finished rehearsal decides: a failure is red with its reason until a later one
- * passes. A refusal proved nothing either way, so it does not change the verdict, but is named.
+ * Readiness of today's pair (live → prior). Only a rehearsal of that pair since the live version
+ * last went live counts; one of another pair is named but proves nothing about today's way back.
+ * Among those, the newest finished one decides: a failure is red with its reason until a later
+ * one passes. A refusal proved nothing either way, so it does not change the verdict, but is named.
  */
-export function rehearsalReadiness(history: readonly RehearsalSummary[], now: Date): Readiness {
+export function rehearsalReadiness(history: readonly RehearsalSummary[], now: Date, current: CurrentPair): Readiness {
   const newestFirst = [...history].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
-  const lastPassed = newestFirst.find((r) => r.status === "PASSED") ?? null;
+  const covers = (r: RehearsalSummary) =>
+    r.pair !== null &&
+    r.pair.live === current.live &&
+    r.pair.prior === current.prior &&
+    (current.since === null || r.startedAt.getTime() >= current.since.getTime());
+  const relevant = newestFirst.filter(covers);
+  const lastPassed = relevant.find((r) => r.status === "PASSED") ?? null;
   const lastPassedAt = lastPassed ? (lastPassed.finishedAt ?? lastPassed.startedAt) : null;
+  const newestDecided = newestFirst.find(isDecided);
+  const lastOtherPair =
+    newestDecided && !covers(newestDecided)
+      ? { pair: newestDecided.pair ? describePair(newestDecided.pair) : "an unrecorded pair", status: newestDecided.status, at: newestDecided.finishedAt ?? newestDecided.startedAt }
+      : null;
+  const result = (tone: ReadinessTone, label: string, reason: string): Readiness => ({ tone, label, reason, lastPassedAt, lastOtherPair });
+
   const running = newestFirst.find((r) => r.status === "RUNNING");
-  if (running) return { tone: "info", label: "rehearsing", reason: "a rehearsal is running now", lastPassedAt };
-  const decided = newestFirst.find((r) => r.status === "PASSED" || r.status === "FAILED");
-  if (decided?.status === "FAILED") {
-    return {
-      tone: "bad",
-      label: "rehearsal failed",
-      reason: decided.failureReason ?? "the last rehearsal did not complete",
-      lastPassedAt,
-    };
-  }
-  const refused = newestFirst[0]?.status === "REFUSED" ? newestFirst[0] : null;
+  if (running) return result("info", "rehearsing", "a rehearsal is running now");
+  const decided = relevant.find(isDecided);
+  if (decided?.status === "FAILED") return result("bad", "rehearsal failed", decided.failureReason ?? "the last rehearsal did not complete");
+  const refused = relevant[0]?.status === "REFUSED" ? relevant[0] : null;
   if (!decided) {
+    if (lastOtherPair) {
+      return result("warn", "not rehearsed", `${describePair(current)} has not been rehearsed; the last rehearsal ${lastOtherPair.status === "PASSED" ? "passed" : "failed"} on ${lastOtherPair.pair}`);
+    }
     return refused
-      ? { tone: "warn", label: "never rehearsed", reason: `the only attempt was refused: ${refused.failureReason ?? "no reason recorded"}`, lastPassedAt }
-      : { tone: "neutral", label: "never rehearsed", reason: "no rehearsal has run yet", lastPassedAt };
+      ? result("warn", "never rehearsed", `the only attempt was refused: ${refused.failureReason ?? "no reason recorded"}`)
+      : result("neutral", "never rehearsed", "no rehearsal has run yet");
   }
   if (lastPassedAt && now.getTime() - lastPassedAt.getTime() > STALE_AFTER_MS) {
-    return { tone: "warn", label: "rehearsal stale", reason: "the last pass is more than two weeks old", lastPassedAt };
+    return result("warn", "rehearsal stale", "the last pass is more than two weeks old");
   }
-  return {
-    tone: "ok",
-    label: "ready",
-    reason: refused ? `last rehearsal passed; the latest attempt was refused: ${refused.failureReason ?? ""}`.trim() : "the last rehearsal passed",
-    lastPassedAt,
-  };
+  return result("ok", "ready", refused ? `last rehearsal passed; the latest attempt was refused: ${refused.failureReason ?? ""}`.trim() : "the last rehearsal passed");
 }

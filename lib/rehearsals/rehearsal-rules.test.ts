@@ -4,11 +4,14 @@ import { rehearsalRefusal, type RehearsalPreconditions } from "./refusal";
 import { describeSchedule, isRehearsalDue, nextRehearsalWindow, startOfUtcWeek } from "./schedule";
 
 const at = (iso: string) => new Date(iso);
-const run = (status: RehearsalSummary["status"], iso: string, failureReason: string | null = null): RehearsalSummary => ({
+const today = { live: "v13", prior: "v11" };
+const current = { ...today, since: at("2026-05-01T00:00:00Z") };
+const run = (status: RehearsalSummary["status"], iso: string, failureReason: string | null = null, pair = today): RehearsalSummary => ({
   status,
   startedAt: at(iso),
   finishedAt: status === "RUNNING" ? null : at(iso),
   failureReason,
+  pair,
 });
 
 describe("rehearsalReadiness", () => {
@@ -18,26 +21,46 @@ describe("rehearsalReadiness", () => {
     const readiness = rehearsalReadiness(
       [run("PASSED", "2026-06-09T10:00:00Z"), run("FAILED", "2026-06-16T10:00:00Z", "prior version v13 refused by the serving plane")],
       now,
+      current,
     );
     expect(readiness).toMatchObject({ tone: "bad", label: "rehearsal failed", reason: "prior version v13 refused by the serving plane" });
     expect(readiness.lastPassedAt).toEqual(at("2026-06-09T10:00:00Z"));
   });
 
   it("turns green again once a later rehearsal passes", () => {
-    expect(rehearsalReadiness([run("FAILED", "2026-06-16T10:00:00Z", "x"), run("PASSED", "2026-06-18T10:00:00Z")], now).tone).toBe("ok");
+    expect(rehearsalReadiness([run("FAILED", "2026-06-16T10:00:00Z", "x"), run("PASSED", "2026-06-18T10:00:00Z")], now, current).tone).toBe("ok");
   });
 
   it("does not let a refusal hide a failure or a pass", () => {
-    expect(rehearsalReadiness([run("FAILED", "2026-06-16T10:00:00Z", "boom"), run("REFUSED", "2026-06-18T10:00:00Z", "open detection")], now).tone).toBe("bad");
-    const ok = rehearsalReadiness([run("PASSED", "2026-06-16T10:00:00Z"), run("REFUSED", "2026-06-18T10:00:00Z", "open detection")], now);
+    expect(rehearsalReadiness([run("FAILED", "2026-06-16T10:00:00Z", "boom"), run("REFUSED", "2026-06-18T10:00:00Z", "open detection")], now, current).tone).toBe("bad");
+    const ok = rehearsalReadiness([run("PASSED", "2026-06-16T10:00:00Z"), run("REFUSED", "2026-06-18T10:00:00Z", "open detection")], now, current);
     expect(ok).toMatchObject({ tone: "ok", reason: expect.stringContaining("open detection") });
   });
 
+  it("counts a rehearsal of another pair as not rehearsed for today's, and says which pair it covered", () => {
+    // v14 → v13 passed six days ago; v14 was then rolled back, so v13 is live again with v11 as its prior.
+    const readiness = rehearsalReadiness([run("PASSED", "2026-06-14T10:00:00Z", null, { live: "v14", prior: "v13" })], now, { ...today, since: at("2026-06-17T09:00:00Z") });
+    expect(readiness).toMatchObject({
+      tone: "warn",
+      label: "not rehearsed",
+      reason: "v13 → v11 has not been rehearsed; the last rehearsal passed on v14 → v13",
+      lastPassedAt: null,
+      lastOtherPair: { pair: "v14 → v13", status: "PASSED", at: at("2026-06-14T10:00:00Z") },
+    });
+  });
+
+  it("does not count a pass of the same pair from before today's live version went live again", () => {
+    const readiness = rehearsalReadiness([run("PASSED", "2026-06-10T10:00:00Z"), run("PASSED", "2026-06-14T10:00:00Z", null, { live: "v14", prior: "v13" })], now, { ...today, since: at("2026-06-17T09:00:00Z") });
+    expect(readiness).toMatchObject({ label: "not rehearsed", lastPassedAt: null });
+    const after = rehearsalReadiness([run("PASSED", "2026-06-18T10:00:00Z"), run("PASSED", "2026-06-14T10:00:00Z", null, { live: "v14", prior: "v13" })], now, { ...today, since: at("2026-06-17T09:00:00Z") });
+    expect(after).toMatchObject({ tone: "ok", label: "ready", lastPassedAt: at("2026-06-18T10:00:00Z"), lastOtherPair: null });
+  });
+
   it("says never rehearsed, stale, or rehearsing when that is the truth", () => {
-    expect(rehearsalReadiness([], now)).toMatchObject({ tone: "neutral", label: "never rehearsed" });
-    expect(rehearsalReadiness([run("REFUSED", "2026-06-18T10:00:00Z", "frozen")], now)).toMatchObject({ tone: "warn", label: "never rehearsed" });
-    expect(rehearsalReadiness([run("PASSED", "2026-06-01T10:00:00Z")], now)).toMatchObject({ tone: "warn", label: "rehearsal stale" });
-    expect(rehearsalReadiness([run("PASSED", "2026-06-16T10:00:00Z"), run("RUNNING", "2026-06-20T11:59:00Z")], now).tone).toBe("info");
+    expect(rehearsalReadiness([], now, current)).toMatchObject({ tone: "neutral", label: "never rehearsed" });
+    expect(rehearsalReadiness([run("REFUSED", "2026-06-18T10:00:00Z", "frozen")], now, current)).toMatchObject({ tone: "warn", label: "never rehearsed" });
+    expect(rehearsalReadiness([run("PASSED", "2026-06-01T10:00:00Z")], now, current)).toMatchObject({ tone: "warn", label: "rehearsal stale" });
+    expect(rehearsalReadiness([run("PASSED", "2026-06-16T10:00:00Z"), run("RUNNING", "2026-06-20T11:59:00Z")], now, current).tone).toBe("info");
   });
 });
 

@@ -10,7 +10,9 @@ import { startRollbackWorker } from "@/lib/rollbacks/rollback-queue";
 import { startSimulatorProcess, type SimulatorProcess } from "@/lib/rollbacks/simulator-process";
 import { makeDeployment, makeDetection, makePolicy, makeToken, makeUser } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
-import { listRehearsalOverview, updateRehearsalSchedule } from "./manage-rehearsals";
+import { applyEvent } from "@/lib/deployments/lifecycle";
+import { loadDeploymentSnapshot, saveDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
+import { getDeploymentReadiness, listRehearsalOverview, updateRehearsalSchedule } from "./manage-rehearsals";
 import { runDueRehearsals } from "./rehearsal-schedule-job";
 import { startRehearsal } from "./start-rehearsal";
 
@@ -58,7 +60,7 @@ describe("a rehearsal against the serving simulator", () => {
     await finished(started.id);
     const got = await getRoute(apiRequest(`/api/v1/rehearsals/${started.id}`, { token }), params({ id: started.id }));
     const body = (await got.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ id: started.id, status: "PASSED", priorReachable: true, trafficShifted: true, consumersAcknowledged: true, failureReason: null });
+    expect(body).toMatchObject({ id: started.id, status: "PASSED", priorReachable: true, trafficShifted: true, consumersAcknowledged: true, failureReason: null, liveVersion: "v14", priorVersion: "v13" });
     expect(body.backLegMs).toEqual(expect.any(Number));
     expect(body.forwardLegMs).toEqual(expect.any(Number));
     // Forward again: the live version serves all traffic, as before the rehearsal.
@@ -83,6 +85,36 @@ describe("a rehearsal against the serving simulator", () => {
     } finally {
       await sim.control("DELETE", "/sim/faults");
     }
+  });
+});
+
+describe("readiness is about today's pair", () => {
+  it("counts a pass of v14 → v13 as not rehearsed once v14 is rolled back and v13 → v11 is the way back", async () => {
+    const { deployment } = await makeDeployment({ versions: ["v11", "v13", "v14"], serving: { kind: "http", baseUrl: sim.url } });
+    await sim.serving.pinVersion(deployment.slug, { version: "v14" });
+    const started = await startRehearsal(await operatorCtx(), { deploymentSlug: deployment.slug, trigger: "MANUAL" });
+    expect((await finished(started.id)).status).toBe("PASSED");
+    const readinessOf = async () => (await listRehearsalOverview()).find((o) => o.deployment === deployment.slug)!.readiness;
+    expect(await readinessOf()).toMatchObject({ tone: "ok", label: "ready" });
+
+    await db().$transaction(async (tx) => {
+      let stored = await loadDeploymentSnapshot(tx, deployment.id);
+      const begun = applyEvent(stored.snapshot, { type: "begin_rollback" });
+      if (!begun.ok) throw new Error(begun.error.message);
+      await saveDeploymentSnapshot(tx, stored, begun.value);
+      stored = await loadDeploymentSnapshot(tx, deployment.id);
+      const done = applyEvent(stored.snapshot, { type: "complete_rollback" });
+      if (!done.ok) throw new Error(done.error.message);
+      await saveDeploymentSnapshot(tx, stored, done.value, { productionFailure: { version: "v14", description: "canary below the floor" } });
+    });
+    expect(await readinessOf()).toMatchObject({
+      tone: "warn",
+      label: "not rehearsed",
+      reason: "v13 → v11 has not been rehearsed; the last rehearsal passed on v14 → v13",
+      lastPassedAt: null,
+      lastOtherPair: { pair: "v14 → v13", status: "PASSED" },
+    });
+    expect(await getDeploymentReadiness(deployment.slug)).toMatchObject({ label: "not rehearsed" });
   });
 });
 

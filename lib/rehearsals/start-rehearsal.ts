@@ -16,10 +16,12 @@ export type StartedRehearsal =
   | { id: string; status: "RUNNING"; operationId: string }
   | { id: string; status: "REFUSED"; reason: string };
 
-async function recordRefusal(scope: MutationScope, deploymentId: number, slug: string, trigger: RehearsalTrigger, reason: string): Promise<StartedRehearsal> {
+type VersionPair = { liveVersionId: number | null; priorVersionId: number | null };
+
+async function recordRefusal(scope: MutationScope, deploymentId: number, slug: string, trigger: RehearsalTrigger, reason: string, pair: VersionPair): Promise<StartedRehearsal> {
   const now = new Date();
   const row = await scope.tx.rehearsal.create({
-    data: { deploymentId, trigger, status: "REFUSED", failureReason: reason, requestedBy: scope.actor.label, startedAt: now, finishedAt: now },
+    data: { deploymentId, trigger, status: "REFUSED", failureReason: reason, requestedBy: scope.actor.label, startedAt: now, finishedAt: now, ...pair },
   });
   await scope.audit({ action: "rehearsal.refused", targetType: "rehearsal", targetId: row.id, after: { deployment: slug, trigger, reason } });
   return { id: row.id, status: "REFUSED", reason };
@@ -38,6 +40,7 @@ export async function startRehearsal(ctx: MutationContext, input: { deploymentSl
   const deployment = await db().deployment.findUnique({ where: { slug: input.deploymentSlug }, select: { id: true, slug: true } });
   if (!deployment) throw notFound(`deployment ${input.deploymentSlug}`);
 
+  let pair: VersionPair = { liveVersionId: null, priorVersionId: null };
   const refused = await runMutation(ctx, "OPERATOR", async (scope) => {
     const { tx } = scope;
     // Serialises starts per deployment, so two clicks cannot both pass the checks below.
@@ -46,6 +49,7 @@ export async function startRehearsal(ctx: MutationContext, input: { deploymentSl
       where: { id: deployment.id },
       select: { state: true, liveVersionId: true, priorVersionId: true },
     });
+    pair = { liveVersionId: current.liveVersionId, priorVersionId: current.priorVersionId };
     // One query at a time: an interactive transaction holds a single connection.
     const live = current.liveVersionId === null ? null : await tx.modelVersion.findUnique({ where: { id: current.liveVersionId }, select: { version: true } });
     const prior = current.priorVersionId === null ? null : await tx.modelVersion.findUnique({ where: { id: current.priorVersionId }, select: { version: true } });
@@ -68,7 +72,7 @@ export async function startRehearsal(ctx: MutationContext, input: { deploymentSl
       runningRehearsal,
       breachedPolicy,
     });
-    return reason === null ? null : recordRefusal(scope, deployment.id, deployment.slug, input.trigger, reason);
+    return reason === null ? null : recordRefusal(scope, deployment.id, deployment.slug, input.trigger, reason, pair);
   });
   if (refused) return refused;
 
@@ -85,7 +89,7 @@ export async function startRehearsal(ctx: MutationContext, input: { deploymentSl
   } catch (error) {
     // The reverse gate's own refusals (a rollback raced in, the prior was purged) are refusals here too.
     if (error instanceof AppError && error.code === "CONFLICT") {
-      return runMutation(ctx, "OPERATOR", (scope) => recordRefusal(scope, deployment.id, deployment.slug, input.trigger, error.message));
+      return runMutation(ctx, "OPERATOR", (scope) => recordRefusal(scope, deployment.id, deployment.slug, input.trigger, error.message, pair));
     }
     throw error;
   }
@@ -93,8 +97,17 @@ export async function startRehearsal(ctx: MutationContext, input: { deploymentSl
   let started: StartedRehearsal;
   try {
     started = await runMutation(ctx, "OPERATOR", async (scope) => {
+      const exercised = await scope.tx.rollbackOperation.findUniqueOrThrow({ where: { id: operation.id }, select: { fromVersionId: true, toVersionId: true } });
       const row = await scope.tx.rehearsal.create({
-        data: { deploymentId: deployment.id, operationId: operation.id, trigger: input.trigger, status: "RUNNING", requestedBy: scope.actor.label },
+        data: {
+          deploymentId: deployment.id,
+          operationId: operation.id,
+          liveVersionId: exercised.fromVersionId,
+          priorVersionId: exercised.toVersionId,
+          trigger: input.trigger,
+          status: "RUNNING",
+          requestedBy: scope.actor.label,
+        },
       });
       await scope.audit({ action: "rehearsal.started", targetType: "rehearsal", targetId: row.id, after: { deployment: deployment.slug, trigger: input.trigger, operationId: operation.id } });
       // A worker's sweep may already have run the operation to its end before this row existed.

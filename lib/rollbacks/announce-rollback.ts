@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { deliverWebhookEvent, type WebhookEventName } from "@/lib/webhooks/deliver-webhook";
-import { rollbackTimings } from "./status";
+import { POSTMORTEM_TIMESTAMP_SELECT, timingsOfRollback } from "@/lib/incidents/timings";
 
 const seconds = (ms: number | null) => (ms === null ? "—" : `${(ms / 1000).toFixed(1)} s`);
 
@@ -9,7 +9,7 @@ const seconds = (ms: number | null) => (ms === null ? "—" : `${(ms / 1000).toF
  * Tells the outside world (webhooks) what just happened to an operation. Called after the change
  * committed; never throws and is not awaited on the rollback's critical path.
  */
-export function announceRollback(operationId: string, event: WebhookEventName): void {
+export function announceRollback(operationId: string, event: Exclude<WebhookEventName, "detection.created">): void {
   void (async () => {
     const op = await db().rollbackOperation.findUnique({
       where: { id: operationId },
@@ -17,6 +17,7 @@ export function announceRollback(operationId: string, event: WebhookEventName): 
         deployment: { select: { slug: true } },
         approvedBy: { select: { email: true } },
         detection: { select: { regressionStartedAt: true, detectedAt: true } },
+        postmortem: { select: POSTMORTEM_TIMESTAMP_SELECT },
         rehearsal: { select: { id: true } },
       },
     });
@@ -28,18 +29,20 @@ export function announceRollback(operationId: string, event: WebhookEventName): 
     const to = name(op.toVersionId);
     const what = op.kind === "REHEARSAL" ? `rehearsal ${from} → ${to} → ${from}` : `rollback ${from} → ${to}`;
     const head = `*${op.deployment.slug}*: ${what}`;
-    const timings = rollbackTimings(op);
-    const text: Record<WebhookEventName, string> = {
+    const timings = timingsOfRollback(op);
+    const text: Record<typeof event, string> = {
       "rollback.requested": `${head} requested by ${op.requestedByLabel} (${op.mode.toLowerCase()}): ${op.reason}`,
       "rollback.approved": `${head} ${op.approvedBy ? `approved by ${op.approvedBy.email}` : `approved automatically (${op.decisionNote ?? "policy"})`}; executing`,
       "rollback.completed": `${head} completed: ${to} carries all traffic (executed in ${seconds(timings.timeToExecuteMs)}, time to roll back ${seconds(timings.timeToRollbackMs)})`,
       "rollback.failed": `${head} FAILED: ${op.failureReason ?? "unknown cause"}. The database still shows ${from} live; the serving plane may be half-moved.`,
       "rehearsal.failed": `${head} FAILED: ${op.failureReason ?? "unknown cause"}`,
     };
+    const occurredAt = (event === "rollback.completed" ? op.completedAt : event.endsWith(".failed") ? op.failedAt : event === "rollback.approved" ? op.approvedAt : op.requestedAt) ?? new Date();
     await deliverWebhookEvent({
       event,
       text: text[event],
       deployment: op.deployment.slug,
+      detectionId: op.detectionId,
       rollbackId: op.id,
       rehearsalId: op.rehearsal?.id,
       fromVersion: from,
@@ -49,6 +52,6 @@ export function announceRollback(operationId: string, event: WebhookEventName): 
       reason: op.reason,
       failureReason: op.failureReason,
       details: { kind: op.kind, mode: op.mode, ...timings },
-    });
+    }, occurredAt);
   })().catch((error: unknown) => console.error(`[webhooks] ${event} for ${operationId}:`, error instanceof Error ? error.message : error));
 }

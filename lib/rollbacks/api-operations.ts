@@ -1,11 +1,11 @@
 import { z } from "zod";
 import type { ApiOperation } from "@/lib/api/openapi";
-import { listRollbacksQuery, rollbackDecisionBody, rollbackList, rollbackRef, rollbackRequestBody, rollbackViewSchema } from "./schemas";
+import { approveRollbackBody, listRollbacksQuery, rollbackDecisionBody, rollbackList, rollbackRef, rollbackRequestBody, rollbackViewSchema } from "./schemas";
 
 const deploymentParam = { deployment: z.string().describe("The deployment's slug, e.g. support-router") };
 const idParam = { id: z.string().describe("The rollback operation's id") };
 
-const decision = (id: string, verb: string, summary: string, role: ApiOperation["role"], conflictWhen: string): ApiOperation => ({
+const decision = (id: string, verb: string, summary: string, role: ApiOperation["role"], conflictWhen: string, requestBody: ApiOperation["requestBody"] = rollbackDecisionBody): ApiOperation => ({
   id,
   method: "post",
   path: `/api/v1/rollbacks/{id}/${verb}`,
@@ -13,7 +13,7 @@ const decision = (id: string, verb: string, summary: string, role: ApiOperation[
   tag: "rollbacks",
   role,
   pathParams: idParam,
-  requestBody: rollbackDecisionBody,
+  requestBody,
   responses: {
     200: { description: "The operation's new status", body: rollbackRef },
     404: { description: "No such rollback" },
@@ -71,7 +71,14 @@ export const rollbackOperations: readonly ApiOperation[] = [
     pathParams: idParam,
     responses: { 200: { description: "The operation", body: rollbackViewSchema }, 404: { description: "No such rollback" } },
   },
-  decision("approveRollback", "approve", "Approve: execution starts at once", "APPROVER", "Not awaiting approval"),
+  decision(
+    "approveRollback",
+    "approve",
+    'Approve: execution starts at once; `mode: "instant"` switches a ramp to an instant move first',
+    "APPROVER",
+    "Not awaiting approval, or an instant rollback asked to become a ramp",
+    approveRollbackBody,
+  ),
   decision("rejectRollback", "reject", "Reject: nothing is executed", "APPROVER", "Not awaiting approval"),
   decision("cancelRollback", "cancel", "Cancel a rollback that is not executing (the requester, or any APPROVER)", "OPERATOR", "Executing or already final"),
   decision("retryRollback", "retry", "Retry a FAILED rollback; steps the serving plane already shows are skipped (the requester, or any APPROVER)", "OPERATOR", "Not FAILED"),

@@ -8,7 +8,7 @@ import { conflict, forbidden, notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
 import { announceRollback } from "./announce-rollback";
 import { enqueueAfterCommit } from "./rollback-queue";
-import { canTransition } from "./status";
+import { canTransition, planRollbackSteps, stepRows } from "./status";
 
 
 export type DecidedRollback = { id: string; status: RollbackStatus };
@@ -41,9 +41,11 @@ function requireOwnerOrApprover(op: RollbackOperation, actor: Actor, verb: strin
 
 /**
  * APPROVER: AWAITING_APPROVAL → APPROVED, then execution is queued after commit. A rollback plan
- * that requires a distinct approver (the default) refuses the requester.
+ * that requires a distinct approver (the default) refuses the requester. The approver may switch
+ * a ramp to instant (`mode: "instant"`): the steps are planned again before anything runs, and
+ * the switch is on the record with the approval.
  */
-export async function approveRollback(ctx: MutationContext, id: string, note?: string): Promise<DecidedRollback> {
+export async function approveRollback(ctx: MutationContext, id: string, note?: string, options: ApproveOptions = {}): Promise<DecidedRollback> {
   const result = await runMutation(ctx, "APPROVER", async ({ tx, audit, actor }) => {
     const op = await lockOperation(tx, id);
     requireTransition(op, "APPROVED", "approved");
@@ -54,17 +56,42 @@ export async function approveRollback(ctx: MutationContext, id: string, note?: s
     if (plan.requireDistinctApprover && isRequester(op, actor)) {
       throw forbidden("this deployment's rollback plan requires the approver to be someone other than the requester; ask another APPROVER");
     }
+    const mode = await switchMode(tx, op, options.mode);
     const updated = await tx.rollbackOperation.update({
       where: { id },
       data: { status: "APPROVED", approvedAt: new Date(), approvedById: actor.userId, decisionNote: note ?? null },
       select: { id: true, status: true },
     });
-    await audit({ action: "rollback.approved", targetType: "rollback", targetId: id, before: { status: op.status }, after: { status: updated.status, approvedById: actor.userId, note: note ?? null } });
+    await audit({
+      action: "rollback.approved",
+      targetType: "rollback",
+      targetId: id,
+      before: { status: op.status, mode: op.mode },
+      after: { status: updated.status, approvedById: actor.userId, mode, note: note ?? null },
+    });
     return updated;
   });
   await enqueueAfterCommit(id);
   announceRollback(id, "rollback.approved");
   return result;
+}
+
+export type ApproveOptions = { mode?: "instant" | "ramp" };
+
+/**
+ * Before approval nothing has run, so a ramp may become an instant move: its steps are planned
+ * again. The other way needs stages the request never chose, so it is refused.
+ */
+async function switchMode(tx: Tx, op: RollbackOperation, requested: ApproveOptions["mode"]): Promise<RollbackOperation["mode"]> {
+  const to = requested === undefined ? op.mode : requested === "instant" ? "INSTANT" : "RAMP";
+  if (to === op.mode) return op.mode;
+  if (to === "RAMP") throw conflict("an instant rollback cannot become a ramp at approval; reject it and request a ramp", { mode: op.mode });
+  const plan = planRollbackSteps({ mode: "INSTANT", kind: op.kind });
+  if (!plan.ok) throw conflict(plan.error.message);
+  await tx.rollbackStep.deleteMany({ where: { operationId: op.id } });
+  await tx.rollbackStep.createMany({ data: stepRows(plan.value).map((row) => ({ ...row, operationId: op.id })) });
+  await tx.rollbackOperation.update({ where: { id: op.id }, data: { mode: "INSTANT", rampStages: [100], rampDwellSeconds: 0 } });
+  return "INSTANT";
 }
 
 /** APPROVER: AWAITING_APPROVAL → REJECTED; nothing is executed. */

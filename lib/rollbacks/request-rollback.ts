@@ -10,7 +10,7 @@ import { lackingReason, trafficModeFor, trafficModes, type TrafficMode } from "@
 import { describeServing } from "@/lib/serving/for-deployment";
 import { announceRollback } from "./announce-rollback";
 import { enqueueAfterCommit } from "./rollback-queue";
-import { planRollbackSteps, type RollbackKind } from "./status";
+import { planRollbackSteps, stepRows, type RollbackKind } from "./status";
 
 export { rollbackRequestBody } from "./schemas";
 
@@ -141,13 +141,7 @@ export async function requestRollback(ctx: MutationContext, input: RequestRollba
           requestedAt: now,
           approvedAt: autoApproved ? now : null,
           decisionNote: autoApproved ? (kind === "REHEARSAL" ? "rehearsal" : "policy action is auto") : null,
-          steps: {
-            create: plan.value.map((step) => ({
-              position: step.position,
-              name: step.name,
-              params: step.name === "shift_traffic" ? { leg: step.leg, percent: step.percent, dwellSeconds: step.dwellSeconds } : { leg: step.leg },
-            })),
-          },
+          steps: { create: stepRows(plan.value) },
         },
         select: { id: true, status: true },
       });

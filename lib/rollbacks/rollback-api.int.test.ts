@@ -11,7 +11,10 @@ import { POST as cancelRoute } from "@/app/api/v1/rollbacks/[id]/cancel/route";
 import { POST as retryRoute } from "@/app/api/v1/rollbacks/[id]/retry/route";
 import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
-import { makeDeployment, makePolicy, makeRollbackPlan, makeToken } from "@/lib/testing/factories";
+import { newRequestId } from "@/lib/mutation";
+import { listEligibleApprovers } from "@/lib/rollbacks/approvers";
+import { requestRollback } from "@/lib/rollbacks/request-rollback";
+import { makeDeployment, makePolicy, makeRollbackPlan, makeToken, makeUser } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
 import { verifyWebhookSignature } from "@/lib/webhooks/deliver-webhook";
 
@@ -116,6 +119,56 @@ describe("deciding on a rollback", () => {
     const refused = await decide(approveRoute, id, approver.token);
     expect(refused.status).toBe(403);
     expect((await refused.json()).message).toContain("someone other than the requester");
+    expect((await db().rollbackOperation.findUniqueOrThrow({ where: { id } })).status).toBe("AWAITING_APPROVAL");
+  });
+
+  it("lets an approver switch a ramp to instant when approving, replanning the steps and recording the switch", async () => {
+    const { deployment } = await makeDeployment();
+    await withPolicy(deployment, true);
+    const { id } = await (await post(deployment, operator.token, { mode: "ramp", reason: "bad canary" })).json();
+    const shifts = async () => (await db().rollbackStep.findMany({ where: { operationId: id, name: "shift_traffic" }, orderBy: { position: "asc" } })).map((s) => (s.params as { percent: number }).percent);
+    expect(await shifts()).toEqual([10, 100]);
+
+    const invalid = await decide(approveRoute, id, approver.token, { mode: "sideways" });
+    expect(invalid.status).toBe(400);
+    expect((await invalid.json()).message).toContain("mode");
+
+    const approved = await decide(approveRoute, id, approver.token, { mode: "instant", note: "users are hurting; no ramp" });
+    expect(approved.status).toBe(200);
+    expect(await db().rollbackOperation.findUniqueOrThrow({ where: { id } })).toMatchObject({ mode: "INSTANT", rampStages: [100], rampDwellSeconds: 0, status: "APPROVED" });
+    expect(await shifts()).toEqual([100]);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { action: "rollback.approved", targetId: id } });
+    expect(audit).toMatchObject({ actorId: expect.any(String), before: { mode: "RAMP" }, after: { mode: "INSTANT", note: "users are hurting; no ramp" } });
+
+    const view = await (await getRoute(apiRequest(`/api/v1/rollbacks/${id}`, { token: viewer.token }), params({ id }))).json();
+    expect(view).toMatchObject({ mode: "instant", rampStages: [100] });
+  });
+
+  it("names who may approve: every enabled APPROVER and ADMIN, less the requester when the rollback plan requires a distinct approver", async () => {
+    const { deployment } = await makeDeployment();
+    await withPolicy(deployment, true);
+    const requester = await makeUser("APPROVER");
+    const other = await makeUser("APPROVER");
+    const disabled = await makeUser("APPROVER", { disabled: true });
+    const { id } = await requestRollback({ actor: requester.actor, requestId: newRequestId() }, { deploymentSlug: deployment.slug, mode: "instant", reason: "x", origin: "manual" });
+    const eligible = await listEligibleApprovers(id);
+    const emails = eligible.approvers.map((a) => a.email);
+    expect(emails).toContain(other.user.email);
+    expect(emails).not.toContain(requester.user.email);
+    expect(emails).not.toContain(disabled.user.email);
+    expect(eligible.excludedRequester).toBe(requester.user.email);
+
+    await db().rollbackPlan.update({ where: { deploymentId: deployment.id }, data: { requireDistinctApprover: false } });
+    const relaxed = await listEligibleApprovers(id);
+    expect(relaxed.approvers.map((a) => a.email)).toContain(requester.user.email);
+    expect(relaxed.excludedRequester).toBeNull();
+  });
+
+  it("refuses to turn an instant request into a ramp at approval", async () => {
+    const { deployment } = await makeDeployment();
+    const { id } = await (await post(deployment, operator.token, { mode: "instant", reason: "x" })).json();
+    const refused = await decide(approveRoute, id, approver.token, { mode: "ramp" });
+    expect(refused.status).toBe(409);
     expect((await db().rollbackOperation.findUniqueOrThrow({ where: { id } })).status).toBe("AWAITING_APPROVAL");
   });
 

@@ -3,14 +3,15 @@ import type { Prisma, RollbackStatus } from "@prisma/client";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import type { ListRollbacksQuery } from "./schemas";
-import { isTerminal, rollbackTimings } from "./status";
+import { POSTMORTEM_TIMESTAMP_SELECT, timingsOfRollback } from "@/lib/incidents/timings";
+import { isTerminal } from "./status";
 
 const include = {
   deployment: { select: { slug: true } },
   steps: { orderBy: { position: "asc" } },
   detection: { select: { id: true, metric: true, regressionStartedAt: true, detectedAt: true } },
   approvedBy: { select: { email: true } },
-  postmortem: { select: { id: true } },
+  postmortem: { select: { id: true, status: true, ...POSTMORTEM_TIMESTAMP_SELECT } },
 } satisfies Prisma.RollbackOperationInclude;
 
 type Row = Prisma.RollbackOperationGetPayload<{ include: typeof include }>;
@@ -46,6 +47,8 @@ export type RollbackView = {
   decisionNote: string | null;
   detectionId: string | null;
   postmortemId: string | null;
+  /** The postmortem's status now (DRAFT, IN_REVIEW, APPROVED, CLOSED), not only that one was opened. */
+  postmortemStatus: string | null;
   rampStages: number[];
   rampDwellSeconds: number;
   steps: RollbackStepView[];
@@ -54,6 +57,7 @@ export type RollbackView = {
   timeToDecideMs: number | null;
   timeToExecuteMs: number | null;
   timeToRollbackMs: number | null;
+  exposureWindowMs: number | null;
   requestedAt: string;
   approvedAt: string | null;
   startedAt: string | null;
@@ -102,11 +106,12 @@ function toView(row: Row, names: Map<number, string>): RollbackView {
     decisionNote: row.decisionNote,
     detectionId: row.detectionId,
     postmortemId: row.postmortem?.id ?? null,
+    postmortemStatus: row.postmortem?.status ?? null,
     rampStages: (row.rampStages as number[] | null) ?? [100],
     rampDwellSeconds: row.rampDwellSeconds,
     steps,
     warnings: steps.flatMap((step) => (typeof step.detail?.warning === "string" ? [step.detail.warning] : [])),
-    ...rollbackTimings({ detection: row.detection, requestedAt: row.requestedAt, approvedAt: row.approvedAt, completedAt: row.completedAt }),
+    ...timingsOfRollback(row),
     requestedAt: row.requestedAt.toISOString(),
     approvedAt: iso(row.approvedAt),
     startedAt: iso(row.startedAt),
@@ -141,4 +146,9 @@ export async function listRollbacks(query: Partial<ListRollbacksQuery> & { statu
   });
   const names = await versionNames(rows.flatMap((row) => [row.fromVersionId, row.toVersionId]));
   return rows.map((row) => toView(row, names));
+}
+
+/** Rollbacks waiting for an approver: the navigation's count. */
+export function countAwaitingApproval(): Promise<number> {
+  return db().rollbackOperation.count({ where: { status: "AWAITING_APPROVAL" } });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { incidentTimingFields } from "@/lib/incidents/schemas";
 import { pinnedVersionId } from "@/lib/registry/version-ref";
 
 // The rollback API's public contract: what the handlers validate and what they answer. The
@@ -18,6 +19,16 @@ export const rollbackRequestBody = z
 /** Body of approve / reject / cancel / retry: an optional note for the record. */
 export const rollbackDecisionBody = z
   .object({ note: z.string().trim().max(2000, "note: at most 2000 characters").optional() })
+  .strict();
+
+/** Body of approve: the note, and optionally `mode: "instant"` to switch a ramp to an instant move before it runs. */
+export const approveRollbackBody = rollbackDecisionBody
+  .extend({
+    mode: z
+      .enum(["instant", "ramp"], { message: 'mode must be "instant" or "ramp"' })
+      .optional()
+      .describe('"instant" moves all traffic at once instead of the requested ramp (audited); an instant request cannot become a ramp'),
+  })
   .strict();
 
 const STATUSES = ["REQUESTED", "AWAITING_APPROVAL", "APPROVED", "EXECUTING", "COMPLETED", "REJECTED", "CANCELLED", "FAILED"] as const;
@@ -64,14 +75,12 @@ export const rollbackViewSchema = z.object({
   decisionNote: z.string().nullable(),
   detectionId: z.string().nullable(),
   postmortemId: z.string().nullable(),
+  postmortemStatus: z.enum(["DRAFT", "IN_REVIEW", "APPROVED", "CLOSED"]).nullable().describe("The incident's postmortem as it stands now"),
   rampStages: z.array(z.number().int()),
   rampDwellSeconds: z.number().int(),
   steps: z.array(step),
   warnings: z.array(z.string()),
-  timeToDetectMs: z.number().int().nullable(),
-  timeToDecideMs: z.number().int().nullable(),
-  timeToExecuteMs: z.number().int().nullable(),
-  timeToRollbackMs: z.number().int().nullable(),
+  ...incidentTimingFields,
   requestedAt: z.iso.datetime(),
   approvedAt: z.iso.datetime().nullable(),
   startedAt: z.iso.datetime().nullable(),

@@ -7,7 +7,6 @@ import {
   isTerminal,
   nextStatuses,
   planRollbackSteps,
-  rollbackTimings,
   type RollbackStatus,
   type RollbackStepPlan,
 } from "./status";
@@ -161,45 +160,5 @@ describe("planRollbackSteps", () => {
 
   it("refuses ramp settings on an instant rollback", () => {
     expect(planRollbackSteps({ mode: "INSTANT", kind: "INCIDENT", rampStages: [10, 100] }).ok).toBe(false);
-  });
-});
-
-describe("rollbackTimings", () => {
-  const t = (minutes: number) => new Date(Date.UTC(2026, 5, 17, 9, 0) + minutes * 60_000);
-
-  it("measures each phase from detection to completion (the nine-minute example)", () => {
-    expect(
-      rollbackTimings({
-        detection: { regressionStartedAt: t(-360), detectedAt: t(0) },
-        requestedAt: t(1),
-        approvedAt: t(3),
-        completedAt: t(9),
-      }),
-    ).toEqual({
-      timeToDetectMs: 360 * 60_000,
-      timeToDecideMs: 2 * 60_000,
-      timeToExecuteMs: 6 * 60_000,
-      timeToRollbackMs: 9 * 60_000,
-    });
-  });
-
-  it("measures from the request when nothing detected the regression", () => {
-    const timings = rollbackTimings({ requestedAt: t(0), approvedAt: t(1), completedAt: t(5) });
-    expect(timings.timeToDetectMs).toBeNull();
-    expect(timings.timeToRollbackMs).toBe(5 * 60_000);
-  });
-
-  it("leaves what is not yet known as null", () => {
-    expect(rollbackTimings({ requestedAt: t(0) })).toEqual({
-      timeToDetectMs: null,
-      timeToDecideMs: null,
-      timeToExecuteMs: null,
-      timeToRollbackMs: null,
-    });
-    expect(rollbackTimings({ requestedAt: t(0), approvedAt: t(2) }).timeToExecuteMs).toBeNull();
-  });
-
-  it("treats an invalid date as unknown", () => {
-    expect(rollbackTimings({ requestedAt: new Date(Number.NaN), approvedAt: t(1) }).timeToDecideMs).toBeNull();
   });
 });

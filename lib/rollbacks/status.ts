@@ -125,6 +125,15 @@ function rampError(message: string): Result<never, RollbackPlanError> {
   return { ok: false, error: { code: "invalid_ramp", message } };
 }
 
+/** A plan's steps as the rows an operation persists. */
+export function stepRows(plan: readonly RollbackStepPlan[]) {
+  return plan.map((step) => ({
+    position: step.position,
+    name: step.name,
+    params: step.name === "shift_traffic" ? { leg: step.leg, percent: step.percent, dwellSeconds: step.dwellSeconds } : { leg: step.leg },
+  }));
+}
+
 /**
  * The ordered steps of one operation. Rollback is a deployment, not an undo, so each leg runs
  * the full forward-path sequence; a rehearsal runs it twice, the second time re-pinning the
@@ -161,36 +170,4 @@ export function planRollbackSteps(input: RollbackPlanInput): Result<RollbackStep
     add("verify");
   }
   return { ok: true, value: steps };
-}
-
-export interface RollbackTimingInput {
-  readonly detection?: { readonly regressionStartedAt: Date; readonly detectedAt: Date } | null;
-  readonly requestedAt: Date;
-  readonly approvedAt?: Date | null;
-  readonly completedAt?: Date | null;
-}
-
-export interface RollbackTimings {
-  readonly timeToDetectMs: number | null;
-  readonly timeToDecideMs: number | null;
-  readonly timeToExecuteMs: number | null;
-  /** From detection to completion; from the request when nothing detected the regression. */
-  readonly timeToRollbackMs: number | null;
-}
-
-// An invalid Date is as unknown as a missing one, so it yields null rather than NaN.
-function between(from: Date | null | undefined, to: Date | null | undefined): number | null {
-  if (!from || !to) return null;
-  const ms = to.getTime() - from.getTime();
-  return Number.isNaN(ms) ? null : ms;
-}
-
-export function rollbackTimings(input: RollbackTimingInput): RollbackTimings {
-  const detection = input.detection ?? null;
-  return {
-    timeToDetectMs: between(detection?.regressionStartedAt, detection?.detectedAt),
-    timeToDecideMs: between(input.requestedAt, input.approvedAt),
-    timeToExecuteMs: between(input.approvedAt, input.completedAt),
-    timeToRollbackMs: between(detection?.detectedAt ?? input.requestedAt, input.completedAt),
-  };
 }

@@ -147,3 +147,42 @@ export function makeDetection(
     },
   });
 }
+
+/**
+ * A COMPLETED incident rollback of `from` → `to`, requested at `requestedAt`, approved
+ * `decideMs` later and completed `executeMs` after that, and the postmortem draft it opens.
+ */
+export async function makeCompletedIncident(options: {
+  deploymentId: number;
+  from: number;
+  to: number;
+  requester: Awaited<ReturnType<typeof makeUser>>;
+  requestedAt: Date;
+  decideMs: number;
+  executeMs: number;
+  detectionId?: string;
+  reason?: string;
+}) {
+  const approvedAt = new Date(options.requestedAt.getTime() + options.decideMs);
+  const operation = await db().rollbackOperation.create({
+    data: {
+      deploymentId: options.deploymentId,
+      kind: "INCIDENT",
+      mode: "INSTANT",
+      status: "COMPLETED",
+      fromVersionId: options.from,
+      toVersionId: options.to,
+      reason: options.reason ?? "canary below the floor",
+      detectionId: options.detectionId ?? null,
+      requestedById: options.requester.user.id,
+      requestedByLabel: options.requester.user.email,
+      requestedAt: options.requestedAt,
+      approvedAt,
+      startedAt: approvedAt,
+      completedAt: new Date(approvedAt.getTime() + options.executeMs),
+    },
+  });
+  const { openPostmortemDraft } = await import("@/lib/postmortems/open-postmortem-draft");
+  const draft = await runMutation({ actor: options.requester.actor, requestId: newRequestId() }, "OPERATOR", (scope) => openPostmortemDraft(scope, operation.id));
+  return { operation, postmortemId: draft!.id };
+}

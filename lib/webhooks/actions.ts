@@ -7,7 +7,7 @@ import { createWebhook, createWebhookInput, deleteWebhook, setWebhookEnabled, se
 const createGuarded = guardedAction({ role: "ADMIN", input: createWebhookInput }, async (input, ctx) => {
   const hook = await createWebhook(ctx, input);
   revalidatePath("/settings/webhooks");
-  return { name: hook.name, secret: hook.secret };
+  return { name: hook.name, kind: hook.kind, secret: hook.secret };
 });
 export async function createWebhookAction(input: unknown) {
   return createGuarded(input);

@@ -2,8 +2,10 @@ import "server-only";
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { pagerDutyMessages } from "./pagerduty";
 
 export const WEBHOOK_EVENTS = [
+  "detection.created",
   "rollback.requested",
   "rollback.approved",
   "rollback.completed",
@@ -23,6 +25,8 @@ export type WebhookEvent = {
   /** One line, Slack mrkdwn allowed, e.g. "support-router: rollback v14 → v13 completed". */
   text: string;
   deployment: string;
+  /** The detection this is about, or the one the rollback answers: PagerDuty's alert key. */
+  detectionId?: string | null;
   rollbackId?: string;
   rehearsalId?: string;
   fromVersion?: string;
@@ -75,44 +79,80 @@ export function webhookPayload(event: WebhookEvent, deliveryId: string, occurred
   };
 }
 
-async function deliverOne(webhook: { id: string; url: string; secret: string }, body: string): Promise<WebhookDelivery> {
-  const timestamp = String(Math.floor(Date.now() / 1000));
+type Hook = { id: string; name: string; kind: "SLACK" | "PAGERDUTY"; url: string; secret: string };
+
+async function post(webhookId: string, url: string, body: string, headers: Record<string, string> = {}): Promise<WebhookDelivery> {
   try {
-    const response = await fetch(webhook.url, {
+    const response = await fetch(url, {
       method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "Reversegate-Webhooks/1",
-        [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
-        [WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(webhook.secret, timestamp, body),
-      },
+      headers: { "content-type": "application/json", "user-agent": "Reversegate-Webhooks/1", ...headers },
       body,
       redirect: "manual",
       signal: AbortSignal.timeout(env().WEBHOOK_TIMEOUT_MS),
     });
     await response.arrayBuffer();
-    return { webhookId: webhook.id, ok: response.ok, status: response.status, error: response.ok ? null : `answered ${response.status}` };
+    return { webhookId, ok: response.ok, status: response.status, error: response.ok ? null : `answered ${response.status}` };
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    return { webhookId: webhook.id, ok: false, status: null, error: `${error instanceof Error ? error.message : String(error)}${cause}` };
+    return { webhookId, ok: false, status: null, error: `${error instanceof Error ? error.message : String(error)}${cause}` };
   }
 }
+
+function deliverSlack(webhook: Hook, body: string): Promise<WebhookDelivery> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return post(webhook.id, webhook.url, body, {
+    [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
+    [WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(webhook.secret, timestamp, body),
+  });
+}
+
+const PAGERDUTY_ATTEMPTS = 3;
+const PAGERDUTY_BACKOFF_MS = 250;
+
+/**
+ * Each Events API request in order (a resolve before the change event that explains it),
+ * retried as PagerDuty asks: on 429, a 5xx or a network error, never on 400.
+ */
+async function deliverPagerDuty(webhook: Hook, event: WebhookEvent, occurredAt: Date): Promise<WebhookDelivery[]> {
+  const results: WebhookDelivery[] = [];
+  const base = webhook.url.replace(/\/+$/, "");
+  for (const message of pagerDutyMessages(event, webhook.secret, env().NEXTAUTH_URL ?? null, occurredAt)) {
+    let result = await post(webhook.id, `${base}${message.path}`, JSON.stringify(message.body));
+    for (let attempt = 1; attempt < PAGERDUTY_ATTEMPTS && !result.ok && (result.status === null || result.status === 429 || result.status >= 500); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, PAGERDUTY_BACKOFF_MS * 2 ** (attempt - 1)));
+      result = await post(webhook.id, `${base}${message.path}`, JSON.stringify(message.body));
+    }
+    results.push(result);
+  }
+  return results;
+}
+
+// Deliveries leave this process one event at a time, in the order they happened: PagerDuty
+// drops a resolve that arrives before its trigger.
+let inOrder: Promise<unknown> = Promise.resolve();
 
 /**
  * Sends the event to every enabled webhook subscribed to it. Call it after the change has
  * committed. It never throws: a receiver that is down is logged, and the rollback goes on.
  */
-export async function deliverWebhookEvent(event: WebhookEvent): Promise<WebhookDelivery[]> {
+export function deliverWebhookEvent(event: WebhookEvent, occurredAt: Date = new Date()): Promise<WebhookDelivery[]> {
+  const delivered = inOrder.then(() => deliverNow(event, occurredAt));
+  inOrder = delivered;
+  return delivered;
+}
+
+async function deliverNow(event: WebhookEvent, occurredAt: Date): Promise<WebhookDelivery[]> {
   try {
-    const hooks = await db().webhook.findMany({
+    const hooks: Hook[] = await db().webhook.findMany({
       where: { enabled: true, OR: [{ events: { isEmpty: true } }, { events: { has: event.event } }] },
-      select: { id: true, name: true, url: true, secret: true },
+      select: { id: true, name: true, kind: true, url: true, secret: true },
     });
     if (hooks.length === 0) return [];
-    const body = JSON.stringify(webhookPayload(event, randomUUID(), new Date()));
-    const results = await Promise.all(hooks.map((hook) => deliverOne(hook, body)));
-    for (const [index, result] of results.entries()) {
-      if (!result.ok) console.error(`[webhooks] ${event.event} to ${hooks[index]!.name} failed: ${result.error}`);
+    const body = JSON.stringify(webhookPayload(event, randomUUID(), occurredAt));
+    const perHook = await Promise.all(hooks.map((hook) => (hook.kind === "PAGERDUTY" ? deliverPagerDuty(hook, event, occurredAt) : deliverSlack(hook, body).then((r) => [r]))));
+    const results = perHook.flat();
+    for (const result of results) {
+      if (!result.ok) console.error(`[webhooks] ${event.event} to ${hooks.find((h) => h.id === result.webhookId)?.name ?? result.webhookId} failed: ${result.error}`);
     }
     return results;
   } catch (error) {

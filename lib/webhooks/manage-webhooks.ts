@@ -4,26 +4,54 @@ import { z } from "zod";
 import { notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
 import { WEBHOOK_EVENTS } from "./deliver-webhook";
+import { PAGERDUTY_EVENTS_URL } from "./pagerduty";
 
-export const createWebhookInput = z
-  .object({
-    name: z.string().trim().min(1, "name is required").max(100, "name: at most 100 characters"),
-    url: z.url({ protocol: /^https?$/, message: "url must be an http(s) URL" }).max(2000, "url: at most 2000 characters"),
-    events: z.array(z.enum(WEBHOOK_EVENTS, { message: `events: each one of ${WEBHOOK_EVENTS.join(", ")}` })).max(WEBHOOK_EVENTS.length).default([]),
-  })
-  .strict();
+const name = z.string().trim().min(1, "name is required").max(100, "name: at most 100 characters");
+const url = z.url({ protocol: /^https?$/, message: "url must be an http(s) URL" }).max(2000, "url: at most 2000 characters");
+const events = z.array(z.enum(WEBHOOK_EVENTS, { message: `events: each one of ${WEBHOOK_EVENTS.join(", ")}` })).max(WEBHOOK_EVENTS.length).default([]);
+
+/**
+ * A destination: a Slack-compatible webhook (its signing secret is generated here), or a
+ * PagerDuty Events API v2 integration (its routing key is given, and kept like a secret).
+ */
+export const createWebhookInput = z.discriminatedUnion(
+  "kind",
+  [
+    z.object({ kind: z.literal("slack"), name, url, events }).strict(),
+    z
+      .object({
+        kind: z.literal("pagerduty"),
+        name,
+        routingKey: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z0-9]{32}$/, "expected the 32-character integration key of a PagerDuty Events API v2 integration"),
+        /** The Events API's base URL; PagerDuty's own unless a region or a relay says otherwise. */
+        url: url.default(PAGERDUTY_EVENTS_URL),
+        events,
+      })
+      .strict(),
+  ],
+  { error: 'kind must be "slack" or "pagerduty"' },
+);
 export type CreateWebhookInput = z.input<typeof createWebhookInput>;
 
 export const webhookIdInput = z.object({ webhookId: z.string().min(1, "webhookId is required") }).strict();
 export const setWebhookEnabledInput = webhookIdInput.extend({ enabled: z.boolean() }).strict();
 
-/** ADMIN. The signing secret is generated here and shown once to the person creating the hook. */
+/**
+ * ADMIN. A webhook's signing secret is generated here and shown once to the person creating it;
+ * a PagerDuty routing key is stored the same way and never shown again. Neither is audited.
+ */
 export async function createWebhook(ctx: MutationContext, input: z.output<typeof createWebhookInput>) {
-  const secret = `whsec_${randomBytes(24).toString("base64url")}`;
+  const secret = input.kind === "pagerduty" ? input.routingKey : `whsec_${randomBytes(24).toString("base64url")}`;
   return runMutation(ctx, "ADMIN", async ({ tx, audit }) => {
-    const hook = await tx.webhook.create({ data: { name: input.name, url: input.url, events: input.events, secret }, select: { id: true, name: true, url: true, events: true } });
+    const hook = await tx.webhook.create({
+      data: { name: input.name, kind: input.kind === "pagerduty" ? "PAGERDUTY" : "SLACK", url: input.url, events: input.events, secret },
+      select: { id: true, name: true, kind: true, url: true, events: true },
+    });
     await audit({ action: "webhook.created", targetType: "webhook", targetId: hook.id, after: hook });
-    return { ...hook, secret };
+    return { ...hook, secret: input.kind === "slack" ? secret : null };
   });
 }
 

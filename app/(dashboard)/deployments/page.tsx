@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { DEPLOYMENT_STATE_TONE, statusLabel } from "@/components/registry/tones";
+import { statusLabel } from "@/components/registry/tones";
+import { HealthBadge } from "@/components/deployments/deployment-health";
 import { SortHeader } from "@/components/registry/sort-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -98,12 +99,11 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
                 <tr>
                   <SortHeader label="Deployment" column="slug" sort={query.sort} order={query.order} href={sortHref} />
                   <th scope="col">Model</th>
-                  <SortHeader label="State" column="state" sort={query.sort} order={query.order} href={sortHref} />
                   <th scope="col">Live</th>
                   <th scope="col">Prior (rollback target)</th>
                   <SortHeader label="Last promotion" column="lastPromotion" sort={query.sort} order={query.order} href={sortHref} />
                   <SortHeader label="Last rollback" column="lastRollback" sort={query.sort} order={query.order} href={sortHref} />
-                  <th scope="col">Health</th>
+                  <SortHeader label="State" column="state" sort={query.sort} order={query.order} href={sortHref} />
                 </tr>
               </thead>
               <tbody>
@@ -115,9 +115,6 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
                     </td>
                     <td>
                       <Link href={`/models/${d.model}`}>{d.model}</Link>
-                    </td>
-                    <td>
-                      <Badge tone={DEPLOYMENT_STATE_TONE[d.state]}>{statusLabel(d.state)}</Badge>
                     </td>
                     <td>{d.liveVersion ? <Link href={`/models/${d.model}/versions/${d.liveVersion}`}>{d.liveVersion}</Link> : <span className="muted">none</span>}</td>
                     <td>{d.priorVersion ? <Link href={`/models/${d.model}/versions/${d.priorVersion}`}>{d.priorVersion}</Link> : <span className="muted">none</span>}</td>
@@ -146,9 +143,7 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
                       )}
                     </td>
                     <td>
-                      <Badge tone={d.health.tone} title={d.health.reason}>
-                        {d.health.label}
-                      </Badge>
+                      <HealthBadge health={d.health} now={now} />
                       <div className="muted small">{d.health.reason}</div>
                     </td>
                   </tr>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { StatusBadge } from "@/components/postmortems/postmortem-status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -7,9 +8,11 @@ import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
+import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
 import { formatDuration } from "@/lib/postmortems/durations";
 import { listPostmortems } from "@/lib/postmortems/list-postmortems";
 import { POSTMORTEM_STATUSES, postmortemFilter } from "@/lib/postmortems/schemas";
+import { statusLabel } from "@/components/registry/tones";
 
 export const metadata: Metadata = { title: "Postmortems" };
 
@@ -25,6 +28,7 @@ export default async function PostmortemsPage({ searchParams }: { searchParams: 
         description="One per completed rollback: what the bad model did, the offline check that missed it, and the gate addition that closes the gap."
         actions={<Link className="button" href="/postmortems/gate-additions">Gate additions</Link>}
       />
+      <TimingDefinitions only={["timeToDetectMs", "timeToRollbackMs"]} />
       <form className="card form-inline" method="get" role="search" aria-label="Filter postmortems">
         <label className="field">
           Deployment
@@ -40,7 +44,9 @@ export default async function PostmortemsPage({ searchParams }: { searchParams: 
           <select className="input" name="status" defaultValue={filter.status ?? ""}>
             <option value="">Any</option>
             {POSTMORTEM_STATUSES.map((s) => (
-              <option key={s}>{s}</option>
+              <option key={s} value={s}>
+                {statusLabel(s)}
+              </option>
             ))}
           </select>
         </label>
@@ -60,8 +66,8 @@ export default async function PostmortemsPage({ searchParams }: { searchParams: 
                 <th scope="col">Status</th>
                 <th scope="col">Deployment</th>
                 <th scope="col">Versions</th>
-                <th scope="col" title="Time to detect: regression start to detection">TTD</th>
-                <th scope="col" title="Time to roll back: detection to completion">TTR</th>
+                <th scope="col" title={TIMING_DEFINITIONS.timeToDetectMs}>TTD</th>
+                <th scope="col" title={TIMING_DEFINITIONS.timeToRollbackMs}>TTR</th>
                 <th scope="col">Gate addition</th>
                 <th scope="col">Rolled back</th>
               </tr>

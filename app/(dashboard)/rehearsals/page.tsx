@@ -10,7 +10,9 @@ import { requirePageUser } from "@/lib/auth/current-user";
 import { hasRole } from "@/lib/auth/roles";
 import { formatDuration } from "@/lib/postmortems/durations";
 import { listRehearsalOverview } from "@/lib/rehearsals/manage-rehearsals";
+import { describePair } from "@/lib/rehearsals/readiness";
 import { RefreshWhileRunning, RehearseNowButton, ScheduleForm } from "./rehearsal-controls";
+import { statusLabel } from "@/components/registry/tones";
 
 export const metadata: Metadata = { title: "Rehearsals" };
 
@@ -65,6 +67,7 @@ export default async function RehearsalsPage() {
                   <thead>
                     <tr>
                       <th scope="col">Started</th>
+                      <th scope="col">Pair</th>
                       <th scope="col">Trigger</th>
                       <th scope="col">Result</th>
                       <th scope="col">Prior reachable</th>
@@ -79,9 +82,10 @@ export default async function RehearsalsPage() {
                     {d.history.map((r) => (
                       <tr key={r.id}>
                         <td className="small"><Time value={r.startedAt} now={now} /></td>
+                        <td className="mono">{r.pair ? describePair(r.pair) : <span className="muted">not recorded</span>}</td>
                         <td>{r.trigger.toLowerCase()}</td>
                         <td>
-                          <Badge tone={TONE[r.status] ?? "neutral"}>{r.status}</Badge>
+                          <Badge tone={TONE[r.status] ?? "neutral"}>{statusLabel(r.status)}</Badge>
                           {r.failureReason ? <div className="small" data-testid="rehearsal-failure-reason">{r.failureReason}</div> : null}
                         </td>
                         <td>{check(r.priorReachable)}</td>

@@ -1,15 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { formatDurationMs, STATUS_TONE } from "@/components/rollbacks/format";
+import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
 import { AppError } from "@/lib/errors";
 import { listRollbacks, type RollbackView } from "@/lib/rollbacks/rollback-views";
 import { listRollbacksQuery } from "@/lib/rollbacks/schemas";
+import { statusLabel } from "@/components/registry/tones";
 
 export const metadata: Metadata = { title: "Rollbacks" };
 
@@ -28,8 +31,8 @@ function RollbackTable({ label, rows, now }: { label: string; rows: RollbackView
             <th scope="col">Status</th>
             <th scope="col">Mode</th>
             <th scope="col">Requested</th>
-            <th scope="col" title="Time to detect">TTD</th>
-            <th scope="col" title="Time to roll back (decide + execute)">TTR</th>
+            <th scope="col" title={TIMING_DEFINITIONS.timeToDetectMs}>TTD</th>
+            <th scope="col" title={TIMING_DEFINITIONS.timeToRollbackMs}>TTR</th>
             <th scope="col">Reason</th>
           </tr>
         </thead>
@@ -46,7 +49,7 @@ function RollbackTable({ label, rows, now }: { label: string; rows: RollbackView
                 </Link>
               </td>
               <td>
-                <Badge tone={STATUS_TONE[op.status]}>{op.status}</Badge>
+                <Badge tone={STATUS_TONE[op.status]}>{statusLabel(op.status)}</Badge>
               </td>
               <td>{op.mode}</td>
               <td className="small">
@@ -54,7 +57,21 @@ function RollbackTable({ label, rows, now }: { label: string; rows: RollbackView
               </td>
               <td>{formatDurationMs(op.timeToDetectMs)}</td>
               <td title={`decide ${formatDurationMs(op.timeToDecideMs)} + execute ${formatDurationMs(op.timeToExecuteMs)}`}>{formatDurationMs(op.timeToRollbackMs)}</td>
-              <td className="small">{op.failureReason ? `failed: ${op.failureReason}` : op.reason}</td>
+              <td className="small">
+                {op.failureReason ? `failed: ${op.failureReason}` : op.reason}
+                {op.detectionId ? (
+                  <>
+                    {" "}
+                    <Link href={`/detections/${op.detectionId}`}>detection</Link>
+                  </>
+                ) : null}
+                {op.postmortemId ? (
+                  <>
+                    {" "}
+                    · <Link href={`/postmortems/${op.postmortemId}`}>postmortem</Link>
+                  </>
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -84,6 +101,7 @@ export default async function RollbacksPage({ searchParams }: Props) {
   return (
     <>
       <PageHeader title="Rollbacks" description="Requests waiting for an approver, rollbacks in flight, and every finished one with its time to detect and time to roll back." />
+      <TimingDefinitions only={["timeToDetectMs", "timeToRollbackMs"]} />
       <form className="form-inline card" method="get" aria-label="Filter rollbacks">
         <label className="field">
           Deployment
@@ -102,7 +120,9 @@ export default async function RollbacksPage({ searchParams }: Props) {
           <select className="input" name="status" defaultValue={filters.status ?? ""}>
             <option value="">finished</option>
             {["COMPLETED", "REJECTED", "CANCELLED", "FAILED"].map((status) => (
-              <option key={status}>{status}</option>
+              <option key={status} value={status}>
+                {statusLabel(status)}
+              </option>
             ))}
           </select>
         </label>

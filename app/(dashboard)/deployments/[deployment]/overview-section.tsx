@@ -2,6 +2,7 @@ import Link from "next/link";
 import { VERSION_STATUS_TONE, statusLabel } from "@/components/registry/tones";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
+import { HealthBadge } from "@/components/deployments/deployment-health";
 import type { DeploymentDetailView } from "@/lib/deployments/schemas";
 import { listCapabilities, SERVING_CAPABILITIES } from "@/lib/serving/capabilities";
 
@@ -39,7 +40,9 @@ export function OverviewSection({ deployment, now }: { deployment: DeploymentDet
             )}
           </dd>
           <dt>Health</dt>
-          <dd>{deployment.health.reason}</dd>
+          <dd data-testid="health-line">
+            <HealthBadge health={deployment.health} now={now} /> {deployment.health.reason}
+          </dd>
         </dl>
         <dl className="kv">
           <dt>Consumers</dt>

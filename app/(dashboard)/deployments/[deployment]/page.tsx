@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { loadOrNotFound } from "@/components/registry/load-or-not-found";
-import { DEPLOYMENT_STATE_TONE, statusLabel } from "@/components/registry/tones";
+import { HealthBadge } from "@/components/deployments/deployment-health";
 import { CanarySection } from "@/components/metrics/canary-section";
 import { DeploymentReadiness } from "@/components/rehearsals/deployment-readiness";
 import { RollbackPanel } from "@/components/rollbacks/rollback-panel";
-import { Badge } from "@/components/ui/badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { getDeployment } from "@/lib/deployments/get-deployment";
@@ -36,14 +35,7 @@ export default async function DeploymentPage({ params }: Props) {
             <code>{deployment.serving.target}</code>
           </>
         }
-        actions={
-          <>
-            <Badge tone={DEPLOYMENT_STATE_TONE[deployment.state]}>{statusLabel(deployment.state)}</Badge>
-            <Badge tone={deployment.health.tone} title={deployment.health.reason}>
-              {deployment.health.label}
-            </Badge>
-          </>
-        }
+        actions={<HealthBadge health={deployment.health} now={now} />}
       />
       <div className="stack">
         <OverviewSection deployment={deployment} now={now} />

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { StatusBadge } from "@/components/postmortems/postmortem-status-badge";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -9,19 +10,21 @@ import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { hasRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
+import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
 import { TIMELINE_ORDER, TIMESTAMP_LABELS, formatDuration } from "@/lib/postmortems/durations";
 import { getPostmortem } from "@/lib/postmortems/get-postmortem";
 import { defaultDueDate } from "@/lib/postmortems/workflow";
 import { ActionItemControls, AddActionItemForm, GateAdditionControls, ReviewActions, ReviewForm, TimestampCorrectionForm } from "./postmortem-forms";
+import { statusLabel } from "@/components/registry/tones";
 
 export const metadata: Metadata = { title: "Postmortem" };
 
 const DURATIONS = [
-  ["timeToDetectMs", "Time to detect", "impact started → detected"],
-  ["timeToDecideMs", "Time to decide", "rollback requested → approved"],
-  ["timeToExecuteMs", "Time to execute", "approved → completed"],
-  ["timeToRollbackMs", "Time to roll back", "detected → completed"],
-  ["exposureWindowMs", "Exposure window", "bad version live → completed"],
+  ["timeToDetectMs", "Time to detect (TTD)"],
+  ["timeToDecideMs", "Time to decide"],
+  ["timeToExecuteMs", "Time to execute"],
+  ["timeToRollbackMs", "Time to roll back (TTR)"],
+  ["exposureWindowMs", "Exposure window"],
 ] as const;
 
 export default async function PostmortemPage({ params }: { params: Promise<{ id: string }> }) {
@@ -42,6 +45,12 @@ export default async function PostmortemPage({ params }: { params: Promise<{ id:
             <StatusBadge status={pm.status} /> {pm.severity} · <Link href={pm.links.deployment}>{pm.deployment}</Link> ·{" "}
             <Link href={pm.links.badVersion}>{pm.badVersion}</Link> rolled back to {pm.priorVersion} ·{" "}
             <Link href={pm.links.rollbackHtml}>the rollback</Link>
+            {pm.links.detectionHtml ? (
+              <>
+                {" "}
+                · <Link href={pm.links.detectionHtml}>the detection</Link>
+              </>
+            ) : null}
           </>
         }
         actions={
@@ -101,15 +110,14 @@ export default async function PostmortemPage({ params }: { params: Promise<{ id:
         <h2 id="durations">Durations</h2>
         <p className="small muted">Computed from the timestamps below; correct a timestamp to correct these.</p>
         <dl className="grid-2">
-          {DURATIONS.map(([key, label, hint]) => (
+          {DURATIONS.map(([key, label]) => (
             <div key={key} data-testid={`duration-${key}`}>
-              <dt>
-                {label} <span className="small muted">({hint})</span>
-              </dt>
+              <dt title={TIMING_DEFINITIONS[key]}>{label}</dt>
               <dd className="mono">{formatDuration(pm.durations[key])}</dd>
             </div>
           ))}
         </dl>
+        <TimingDefinitions />
       </section>
 
       <section className="card stack" aria-labelledby="timeline">
@@ -205,7 +213,7 @@ export default async function PostmortemPage({ params }: { params: Promise<{ id:
                     <td>{item.owner.name}</td>
                     <td className="small"><Time value={item.dueDate} /></td>
                     <td>
-                      <Badge tone={item.status === "DONE" ? "ok" : item.status === "WONT_DO" ? "neutral" : item.dueDate < new Date() ? "bad" : "info"}>{item.status}</Badge>
+                      <Badge tone={item.status === "DONE" ? "ok" : item.status === "WONT_DO" ? "neutral" : item.dueDate < new Date() ? "bad" : "info"}>{statusLabel(item.status)}</Badge>
                       {item.wontDoReason ? <span className="small"> {item.wontDoReason}</span> : null}
                     </td>
                     {canEdit ? (

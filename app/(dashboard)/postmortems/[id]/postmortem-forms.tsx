@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
+import { statusLabel } from "@/components/registry/tones";
 import {
   addActionItemAction,
   advanceGateAdditionAction,
@@ -369,7 +370,7 @@ export function ActionItemControls({ id, actionItemId, title, status }: { id: st
             type="button"
             disabled={pending}
             aria-label={`Mark "${title}" ${to.replace("_", " ").toLowerCase()}`}
-            onClick={() => run(() => transitionActionItemAction({ id, actionItemId, status: to, ...(to === "WONT_DO" ? { reason } : {}) }), `Now ${to}.`)}
+            onClick={() => run(() => transitionActionItemAction({ id, actionItemId, status: to, ...(to === "WONT_DO" ? { reason } : {}) }), `Now ${statusLabel(to).toLowerCase()}.`)}
           >
             {to === "OPEN" ? "Reopen" : to.replace("_", " ").toLowerCase()}
           </button>

@@ -5,6 +5,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { hasRole } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { listEligibleApprovers } from "@/lib/rollbacks/approvers";
 import { getRollback } from "@/lib/rollbacks/rollback-views";
 
 type Props = { params: Promise<{ id: string }> };
@@ -19,11 +20,12 @@ export default async function RollbackPage({ params }: Props) {
     throw error;
   });
   const approver = hasRole(user.role, "APPROVER");
+  const approvers = view.status === "AWAITING_APPROVAL" ? await listEligibleApprovers(id) : null;
   const owner = approver || (hasRole(user.role, "OPERATOR") && view.requestedBy === user.email);
   return (
     <>
       <PageHeader title={`${view.deployment}: ${view.fromVersion} → ${view.toVersion}`} description={<span className="mono small">{view.id}</span>} />
-      <RollbackLiveView initial={view} allowed={{ approve: approver, reject: approver, cancel: owner, retry: owner }} />
+      <RollbackLiveView initial={view} approvers={approvers} allowed={{ approve: approver, reject: approver, cancel: owner, retry: owner }} />
     </>
   );
 }

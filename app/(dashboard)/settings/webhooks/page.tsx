@@ -7,13 +7,14 @@ import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { WEBHOOK_EVENTS } from "@/lib/webhooks/deliver-webhook";
+import { PAGERDUTY_EVENTS_URL } from "@/lib/webhooks/pagerduty";
 import { CreateWebhookForm, WebhookRowActions } from "./webhook-forms";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
 export default async function WebhooksPage() {
   await requirePageUser("ADMIN");
-  const hooks = await db().webhook.findMany({ orderBy: { createdAt: "desc" }, select: { id: true, name: true, url: true, events: true, enabled: true, createdAt: true } });
+  const hooks = await db().webhook.findMany({ orderBy: { createdAt: "desc" }, select: { id: true, name: true, kind: true, url: true, events: true, enabled: true, createdAt: true } });
   return (
     <>
       <PageHeader
@@ -21,14 +22,16 @@ export default async function WebhooksPage() {
         description={
           <>
             Reversegate posts Slack-compatible JSON (<code>text</code>, <code>blocks</code>, and the event under <code>reversegate</code>) when a rollback is
-            requested, approved, completed or fails. Each delivery is signed: <code>x-reversegate-signature: v1=HMAC-SHA256(secret, timestamp + &quot;.&quot; + body)</code> with{" "}
-            <code>x-reversegate-timestamp</code> in Unix seconds.
+            requested, approved, completed or fails, and when a canary detection fires. Each delivery is signed:{" "}
+            <code>x-reversegate-signature: v1=HMAC-SHA256(secret, timestamp + &quot;.&quot; + body)</code> with <code>x-reversegate-timestamp</code> in Unix seconds.
+            A PagerDuty destination (Events API v2) gets an alert per detection, resolved when the rollback that answers it completes (one{" "}
+            <code>dedup_key</code> per detection), and a change event for each rollback that completes or fails.
           </>
         }
       />
       <section className="card">
-        <h2>Add a webhook</h2>
-        <CreateWebhookForm events={[...WEBHOOK_EVENTS]} />
+        <h2>Add a destination</h2>
+        <CreateWebhookForm events={[...WEBHOOK_EVENTS]} pagerDutyUrl={PAGERDUTY_EVENTS_URL} />
       </section>
       {hooks.length === 0 ? (
         <EmptyState title="No webhooks yet">
@@ -40,6 +43,7 @@ export default async function WebhooksPage() {
             <thead>
               <tr>
                 <th scope="col">Name</th>
+                <th scope="col">Kind</th>
                 <th scope="col">URL</th>
                 <th scope="col">Events</th>
                 <th scope="col">Created</th>
@@ -50,6 +54,7 @@ export default async function WebhooksPage() {
               {hooks.map((hook) => (
                 <tr key={hook.id}>
                   <td>{hook.name}</td>
+                  <td className="small">{hook.kind === "PAGERDUTY" ? "PagerDuty (routing key stored)" : "Slack-compatible"}</td>
                   <td className="mono small">{hook.url}</td>
                   <td className="small">{hook.events.length === 0 ? "all" : hook.events.join(", ")}</td>
                   <td className="small"><Time value={hook.createdAt} /></td>

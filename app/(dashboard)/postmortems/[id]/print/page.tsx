@@ -4,6 +4,7 @@ import { requirePageUser } from "@/lib/auth/current-user";
 import { TIMELINE_ORDER, TIMESTAMP_LABELS, formatDuration } from "@/lib/postmortems/durations";
 import { formatUtc } from "@/lib/format-time";
 import { getPostmortem } from "@/lib/postmortems/get-postmortem";
+import { statusLabel } from "@/components/registry/tones";
 
 export const metadata: Metadata = { title: "Postmortem (print)" };
 
@@ -84,7 +85,7 @@ export default async function PrintPostmortemPage({ params }: { params: Promise<
       </section>
       <section>
         <h2>Gate addition</h2>
-        <p>{pm.gateAddition ? `${pm.gateAddition.status}: ${pm.gateAddition.description}${pm.gateAddition.suite ? ` (${pm.gateAddition.suite})` : ""}` : "Not recorded."}</p>
+        <p>{pm.gateAddition ? `${statusLabel(pm.gateAddition.status)}: ${pm.gateAddition.description}${pm.gateAddition.suite ? ` (${pm.gateAddition.suite})` : ""}` : "Not recorded."}</p>
       </section>
       <section>
         <h2>Action items</h2>
@@ -94,7 +95,7 @@ export default async function PrintPostmortemPage({ params }: { params: Promise<
           <ul>
             {pm.actionItems.map((i) => (
               <li key={i.id}>
-                [{i.status}] {i.title} — {i.owner.name}, due {i.dueDate.toISOString().slice(0, 10)}
+                [{statusLabel(i.status)}] {i.title} — {i.owner.name}, due {i.dueDate.toISOString().slice(0, 10)}
                 {i.wontDoReason ? ` (${i.wontDoReason})` : ""}
               </li>
             ))}
