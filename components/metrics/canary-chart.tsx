@@ -6,7 +6,7 @@ import { useMemo } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatUtc } from "@/lib/format-time";
 import { segmentStarts } from "@/lib/metrics/chart-segments";
-import { formatMetricValue } from "@/lib/metrics/floor";
+import { formatNumber } from "@/lib/format-number";
 import { DEFAULT_RANGE, RANGES, seriesQueryOptions, type RangeKey, type SeriesRange } from "@/lib/metrics/queries";
 import type { SeriesView } from "@/lib/metrics/series";
 import { RangePicker } from "./range-picker";
@@ -85,9 +85,9 @@ export function CanaryChart({ deployment, metric }: { deployment: string; metric
 
   let summary = "Loading the canary series…";
   if (data) {
-    const floorText = data.floor ? `the floor is ${formatMetricValue(data.floor.value)} (${data.floor.source})` : `there is no floor${data.floorUnavailable ? ` (${data.floorUnavailable})` : ""}`;
+    const floorText = data.floor ? `the floor is ${formatNumber(data.floor.value)} (${data.floor.source})` : `there is no floor${data.floorUnavailable ? ` (${data.floorUnavailable})` : ""}`;
     summary = latest
-      ? `Latest ${live?.version} value ${formatMetricValue(latest.value)} at ${formatUtc(new Date(latest.ts))}; ${floorText}. ${data.breaches.length} sustained breach${data.breaches.length === 1 ? "" : "es"} in this range.`
+      ? `Latest ${live?.version} value ${formatNumber(latest.value)} at ${formatUtc(new Date(latest.ts))}; ${floorText}. ${data.breaches.length} sustained breach${data.breaches.length === 1 ? "" : "es"} in this range.`
       : `No points from the live version in this range; ${floorText}.`;
   }
 
@@ -129,7 +129,7 @@ export function CanaryChart({ deployment, metric }: { deployment: string; metric
             <LineChart data={rows} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
               <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
               <XAxis dataKey="t" type="number" scale="time" domain={[from, to]} tickFormatter={tickTime(to - from)} stroke="var(--muted)" />
-              <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => formatMetricValue(v)} stroke="var(--muted)" width={56} />
+              <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => formatNumber(v)} stroke="var(--muted)" width={56} />
               <Tooltip content={<PointTooltip series={data.series} />} />
               <Legend />
               {data.breaches.map((b) => (
@@ -148,7 +148,7 @@ export function CanaryChart({ deployment, metric }: { deployment: string; metric
                       fillOpacity={0.12}
                       data-testid="breach-area"
                       role="img"
-                      aria-label={`Sustained breach of ${b.version} from ${formatUtc(new Date(b.from))} to ${formatUtc(new Date(b.to))}, below the floor ${formatMetricValue(b.floorValue)} (${b.floorSource})`}
+                      aria-label={`Sustained breach of ${b.version} from ${formatUtc(new Date(b.from))} to ${formatUtc(new Date(b.to))}, below the floor ${formatNumber(b.floorValue)} (${b.floorSource})`}
                     />
                   )}
                 />
@@ -159,7 +159,7 @@ export function CanaryChart({ deployment, metric }: { deployment: string; metric
                   stroke="var(--bad)"
                   strokeDasharray="6 4"
                   ifOverflow="extendDomain"
-                  label={{ value: `floor ${formatMetricValue(data.floor.value)} — ${data.floor.source}`, position: "insideBottomLeft", fill: "var(--bad)", fontSize: 12 }}
+                  label={{ value: `floor ${formatNumber(data.floor.value)} — ${data.floor.source}`, position: "insideBottomLeft", fill: "var(--bad)", fontSize: 12 }}
                 />
               ) : null}
               {/* Each breach against the floor in force when it was detected, which may differ from today's. */}
@@ -220,7 +220,7 @@ function PointTooltip({ series, active, payload, label }: { series: SeriesView["
         .filter((s) => row[s.version] !== undefined)
         .map((s) => (
           <div key={s.version}>
-            {s.version} ({s.role}): <strong className="mono">{row[s.version]}</strong> · {row[`${s.version}__n`]} samples
+            {s.version} ({s.role}): <strong className="mono">{formatNumber(row[s.version])}</strong> · {row[`${s.version}__n`]} samples
           </div>
         ))}
     </div>

@@ -1,16 +1,9 @@
 import { Badge } from "@/components/ui/badge";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
-import { formatMetricValue } from "@/lib/metrics/floor";
+import { formatDuration } from "@/lib/format-duration";
+import { formatNumber } from "@/lib/format-number";
 import type { DetectionView } from "@/lib/metrics/detections";
-
-/** `6h 2m`: time to detect as an operator says it. */
-function duration(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return `${Math.round(ms / 1000)} s`;
-  const h = Math.floor(minutes / 60);
-  return h > 0 ? `${h}h ${minutes % 60}m` : `${minutes}m`;
-}
 
 /** The deployment's sustained-breach verdicts, newest first. */
 export function DetectionsList({ detections }: { detections: DetectionView[] }) {
@@ -30,7 +23,7 @@ export function DetectionsList({ detections }: { detections: DetectionView[] }) 
         </thead>
         <tbody>
           {detections.map((d) => {
-            const mean = typeof d.windowStats.mean === "number" ? formatMetricValue(d.windowStats.mean) : "—";
+            const mean = typeof d.windowStats.mean === "number" ? formatNumber(d.windowStats.mean) : "—";
             const rollback = d.rollbacks[d.rollbacks.length - 1];
             return (
               <tr key={d.id}>
@@ -43,9 +36,9 @@ export function DetectionsList({ detections }: { detections: DetectionView[] }) 
                 <td>
                   <Time value={d.detectedAt} />
                 </td>
-                <td className="mono">{duration(d.timeToDetectMs)}</td>
+                <td className="mono">{formatDuration(d.timeToDetectMs)}</td>
                 <td>
-                  <span className="mono">{mean}</span> vs <span className="mono">{formatMetricValue(d.floorValue)}</span>
+                  <span className="mono">{mean}</span> vs <span className="mono">{formatNumber(d.floorValue)}</span>
                   <div className="small muted">{d.floorSource}</div>
                 </td>
                 <td>

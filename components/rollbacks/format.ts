@@ -13,16 +13,6 @@ export const STATUS_TONE: Record<string, Tone> = {
 
 export const STEP_TONE: Record<string, Tone> = { PENDING: "neutral", RUNNING: "info", SUCCEEDED: "ok", SKIPPED: "neutral", FAILED: "bad" };
 
-/** `850 ms`, `4.2 s`, `9 m 12 s`, `3 h 4 m`; a dash when unknown. */
-export function formatDurationMs(ms: number | null): string {
-  if (ms === null) return "—";
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1_000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${minutes} m ${Math.round((ms % 60_000) / 1_000)} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} m`;
-}
-
 const STEP_LABELS: Record<string, string> = {
   preflight: "Preflight checks",
   restore_manifest: "Restore state manifest",

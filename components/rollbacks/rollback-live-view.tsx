@@ -7,7 +7,8 @@ import { Badge } from "@/components/ui/badge";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import type { RollbackView } from "@/lib/rollbacks/rollback-views";
-import { formatDurationMs, STATUS_TONE, STEP_TONE, stepLabel } from "./format";
+import { formatDuration } from "@/lib/format-duration";
+import { STATUS_TONE, STEP_TONE, stepLabel } from "./format";
 import { callApi, rollbackKeys, rollbackQueryOptions } from "./rollback-queries";
 
 type Decision = "approve" | "reject" | "cancel" | "retry";
@@ -85,16 +86,16 @@ export function RollbackLiveView({ initial, allowed }: { initial: RollbackView; 
         ))}
         <dl className="kv" aria-label="Times">
           <dt>Time to detect</dt>
-          <dd data-testid="time-to-detect">{view.detectionId ? formatDurationMs(view.timeToDetectMs) : "— (requested by hand, no detection)"}</dd>
+          <dd data-testid="time-to-detect">{view.detectionId ? formatDuration(view.timeToDetectMs) : "— (requested by hand, no detection)"}</dd>
           <dt>Time to roll back</dt>
           <dd data-testid="time-to-rollback">
-            {formatDurationMs(view.timeToRollbackMs)}
+            {formatDuration(view.timeToRollbackMs)}
             {view.timeToRollbackMs !== null ? ` (${view.detectionId ? "detection" : "request"} to completion)` : ""}
           </dd>
           <dt>Time to decide</dt>
-          <dd data-testid="time-to-decide">{formatDurationMs(view.timeToDecideMs)}</dd>
+          <dd data-testid="time-to-decide">{formatDuration(view.timeToDecideMs)}</dd>
           <dt>Time to execute</dt>
-          <dd data-testid="time-to-execute">{formatDurationMs(view.timeToExecuteMs)}</dd>
+          <dd data-testid="time-to-execute">{formatDuration(view.timeToExecuteMs)}</dd>
           <dt>Mode</dt>
           <dd>{view.mode === "ramp" ? `ramp ${view.rampStages.join("% → ")}%, ${view.rampDwellSeconds} s dwell` : "instant"}</dd>
           <dt>Requested</dt>
@@ -152,7 +153,7 @@ export function RollbackLiveView({ initial, allowed }: { initial: RollbackView; 
                   <Badge tone={STEP_TONE[step.status]}>{step.status}</Badge>
                 </td>
                 <td className="small">{step.startedAt ? <Time value={step.startedAt} now={now} /> : "—"}</td>
-                <td className="small">{formatDurationMs(step.durationMs)}</td>
+                <td className="small">{formatDuration(step.durationMs)}</td>
                 <td>{step.attempts}</td>
                 <td className="small">{step.error ?? describeDetail(step.detail)}</td>
               </tr>

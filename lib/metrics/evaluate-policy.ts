@@ -12,6 +12,7 @@ import { resolveFloor } from "./resolve-floor";
 import { metricSourceFor } from "./sources/for-policy";
 import { MetricSourceError } from "./sources/source";
 import type { MetricSample } from "./types";
+import { formatNumber } from "@/lib/format-number";
 
 /** Namespace of the per-deployment advisory lock (the first half of the two-int key). */
 const EVALUATION_LOCK_NAMESPACE = 0x52_47_45_56;
@@ -160,14 +161,14 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
   if (!result) return { status: "busy", intervalSeconds };
   let rollback: { id: string; status: string } | { error: string } | null = null;
   if (result.detectionId && "slug" in result && policy.action !== "notify") {
-    log(`detection ${result.detectionId}: ${result.slug} ${policy.metric} on ${result.version} below the floor ${result.floor} for the whole window; requesting a rollback`);
+    log(`detection ${result.detectionId}: ${result.slug} ${policy.metric} on ${result.version} below the floor ${formatNumber(result.floor)} for the whole window; requesting a rollback`);
     try {
       // Its own transaction: the detection stands even when the rollback cannot be opened
       // (e.g. one is already in flight), and the idempotency key makes a repeat harmless.
       const opened = await requestRollback(ctx, {
         deploymentSlug: result.slug,
         mode: "plan",
-        reason: `${policy.metric} on ${result.version} held below its floor ${result.floor} for the whole ${policy.windowSeconds}-second window (detection ${result.detectionId})`,
+        reason: `${policy.metric} on ${result.version} held below its floor ${formatNumber(result.floor)} for the whole ${policy.windowSeconds}-second window (detection ${result.detectionId})`,
         detectionId: result.detectionId,
         idempotencyKey: `detection:${result.detectionId}`,
         origin: "detection",

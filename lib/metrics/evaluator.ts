@@ -1,3 +1,4 @@
+import { formatDuration } from "@/lib/format-duration";
 import { DEFAULT_SAMPLE_INTERVAL_SECONDS, type Direction } from "./policy";
 import type { MetricSample } from "./types";
 
@@ -205,11 +206,11 @@ function evaluateSorted<T extends MetricSample>(
       `${window.length} points in the window; at least ${s.minSamples} needed`,
     );
   }
-  const tolerance = `${s.toleranceMs / 1000} s`;
+  const tolerance = formatDuration(s.toleranceMs);
   if (first.ts - windowStart > s.toleranceMs) {
     return noData(
       "leading_gap",
-      `first point is ${(first.ts - windowStart) / 1000} s after the window start (tolerance ${tolerance})`,
+      `first point is ${formatDuration(first.ts - windowStart)} after the window start (tolerance ${tolerance})`,
     );
   }
   for (let i = 1; i < window.length; i++) {
@@ -217,14 +218,14 @@ function evaluateSorted<T extends MetricSample>(
     if (gap > s.toleranceMs) {
       return noData(
         "gap",
-        `${gap / 1000} s without points inside the window (tolerance ${tolerance})`,
+        `${formatDuration(gap)} without points inside the window (tolerance ${tolerance})`,
       );
     }
   }
   if (now - last.ts > s.toleranceMs) {
     return noData(
       "trailing_gap",
-      `last point is ${(now - last.ts) / 1000} s before the window end (tolerance ${tolerance})`,
+      `last point is ${formatDuration(now - last.ts)} before the window end (tolerance ${tolerance})`,
     );
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, incidentDurations, validateTimelineOrder, type IncidentTimestamps } from "./durations";
+import { incidentDurations, validateTimelineOrder, type IncidentTimestamps } from "./durations";
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 5, 17, 9, 0) + minutes * 60_000);
 const MIN = 60_000;
@@ -85,25 +85,5 @@ describe("validateTimelineOrder", () => {
 
   it("reports one warning for one misplaced timestamp", () => {
     expect(validateTimelineOrder({ ...example, detectedAt: at(-400) })).toHaveLength(1);
-  });
-});
-
-describe("formatDuration", () => {
-  it.each([
-    [0, "0s"],
-    [400, "<1s"],
-    [42_000, "42s"],
-    [8 * MIN + 42_000, "8m 42s"],
-    [8 * MIN, "8m"],
-    [8 * MIN + 42_999, "8m 42s"],
-    [6 * 60 * MIN + 2 * MIN + 30_000, "6h 2m"],
-    [60 * MIN, "1h"],
-    [2 * 24 * 60 * MIN + 3 * 60 * MIN + 59 * MIN, "2d 3h"],
-    [24 * 60 * MIN, "1d"],
-    [-(8 * MIN + 42_000), "-8m 42s"],
-    [null, "—"],
-    [Number.NaN, "—"],
-  ] as const)("formats %s as %s", (ms, expected) => {
-    expect(formatDuration(ms)).toBe(expected);
   });
 });

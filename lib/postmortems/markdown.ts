@@ -1,7 +1,7 @@
+import { formatDuration } from "@/lib/format-duration";
 import {
   TIMELINE_ORDER,
   TIMESTAMP_LABELS,
-  formatDuration,
   incidentDurations,
   validateTimelineOrder,
   type IncidentTimestamps,

@@ -20,6 +20,7 @@ import {
 } from "@/lib/serving/moves";
 import type { ServingAdapter } from "@/lib/serving/port";
 import { isInFlight, type RollbackLeg } from "./status";
+import { formatNumber } from "@/lib/format-number";
 
 // One function per persisted step, built from the serving moves (lib/serving/moves.ts): each
 // reads the serving plane first and does only what is not already true, so running a step again
@@ -94,7 +95,7 @@ async function watchCanary(ctx: ExecutionContext, target: VersionRef, since: Dat
     });
     if (breach) {
       throw new StepFailure(
-        `canary breach on ${target.version} during the ${percent}% dwell: ${breach.metric} fell below the floor ${breach.floorValue} (${breach.floorSource}, detection ${breach.id})`,
+        `canary breach on ${target.version} during the ${percent}% dwell: ${breach.metric} fell below the floor ${formatNumber(breach.floorValue)} (${breach.floorSource}, detection ${breach.id})`,
         { detectionId: breach.id },
       );
     }

@@ -7,7 +7,7 @@ import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
-import { formatDuration } from "@/lib/postmortems/durations";
+import { formatDuration } from "@/lib/format-duration";
 import { listPostmortems } from "@/lib/postmortems/list-postmortems";
 import { POSTMORTEM_STATUSES, postmortemFilter } from "@/lib/postmortems/schemas";
 
