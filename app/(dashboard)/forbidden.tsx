@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { EmptyState } from "@/components/ui/empty-state";
 import { getCurrentUser, refusedPage } from "@/lib/auth/current-user";
 
 /**
@@ -10,13 +11,12 @@ export default async function Forbidden() {
   const user = await getCurrentUser();
   const { need } = refusedPage();
   return (
-    <div className="empty" role="status">
-      <h1>You do not have access to this page</h1>
+    <EmptyState page title="You do not have access to this page">
       <p>
         {need ? `It needs the ${need} role` : "Your role does not allow it"}
         {user ? `; you are ${/^[AEIOU]/.test(user.role) ? "an" : "a"} ${user.role}.` : "."} Ask an admin if you need it.
       </p>
       <Link href="/deployments">Back to deployments</Link>
-    </div>
+    </EmptyState>
   );
 }
