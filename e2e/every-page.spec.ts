@@ -81,6 +81,16 @@ for (const target of PAGES) {
   }
 }
 
+test.describe("at a desk", () => {
+  test.use({ viewport: { width: 1280, height: 800 }, storageState: storageStateFor("operator") });
+
+  test("the navigation is always shown, with no Menu button", async ({ page }) => {
+    await page.goto("/rollbacks");
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Postmortems" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Menu" })).toBeHidden();
+  });
+});
+
 test.describe("on a phone", () => {
   test.use({ viewport: { width: 390, height: 844 }, storageState: storageStateFor("operator") });
 
