@@ -47,7 +47,8 @@ test("an operator requests, an approver approves, and the live view shows it com
 
   const operator = await (await browser.newContext({ storageState: storageStateFor("operator") })).newPage();
   await operator.goto(`/deployments/${slug}`);
-  // Before: the chart shows the regressed v2 under its floor.
+  // Before: the chart shows the regressed v2 under its floor (it loads once scrolled near).
+  await operator.getByRole("heading", { name: "Canary metrics" }).scrollIntoViewIfNeeded();
   await expect(operator.getByTestId("canary-summary")).toContainText(/Latest v2 value 0\.7\d/, { timeout: 30_000 });
   await operator.getByRole("button", { name: "Roll back v2 → v1" }).click();
   const dialog = operator.getByRole("dialog", { name: `Roll back ${slug} from v2 to v1` });
@@ -86,6 +87,7 @@ test("an operator requests, an approver approves, and the live view shows it com
 
   // After: the chart recovers as the simulator's v1 traffic reports in.
   await operator.goto(`/deployments/${slug}?range=1h`);
+  await operator.getByRole("heading", { name: "Canary metrics" }).scrollIntoViewIfNeeded();
   await expect(operator.getByTestId("canary-summary")).toContainText(/Latest v1 value 0\.9\d/, { timeout: 45_000 });
 });
 

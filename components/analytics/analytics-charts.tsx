@@ -1,7 +1,9 @@
 "use client";
 
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { valueTicks } from "@/components/metrics/chart-layout";
 import { formatDuration } from "@/lib/format-duration";
+import { formatNumber } from "@/lib/format-number";
 
 export type DurationPoint = { period: string; count: number; medianMs: number | null; p90Ms: number | null };
 export type RatePoint = { period: string; numerator: number; denominator: number; rate: number | null };
@@ -11,6 +13,9 @@ const DURATION_KEYS = new Set(["median", "p90"]);
 /** Median and p90 per period on a minutes axis, with the count as bars so a thin period reads as thin. */
 export function DurationChart({ title, points }: { title: string; points: DurationPoint[] }) {
   const data = points.map((p) => ({ period: p.period, count: p.count, median: p.medianMs, p90: p.p90Ms }));
+  // Round minutes on the axis; the tooltip reads each duration exactly.
+  const longest = Math.max(0, ...points.flatMap((p) => [p.medianMs ?? 0, p.p90Ms ?? 0])) / 60_000;
+  const minutes = valueTicks(0, Math.max(1, longest), 4);
   return (
     <figure className="chart" aria-label={title}>
       <figcaption>{title}</figcaption>
@@ -18,7 +23,14 @@ export function DurationChart({ title, points }: { title: string; points: Durati
         <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="period" fontSize={11} />
-          <YAxis yAxisId="min" fontSize={11} tickFormatter={(ms: number) => String(Math.round(ms / 60_000))} label={{ value: "minutes", angle: -90, position: "insideLeft", fontSize: 11 }} />
+          <YAxis
+            yAxisId="min"
+            fontSize={11}
+            domain={[0, minutes.domain[1] * 60_000]}
+            ticks={minutes.ticks.map((m) => m * 60_000)}
+            tickFormatter={(ms: number) => formatNumber(ms / 60_000)}
+            label={{ value: "minutes", angle: -90, position: "insideLeft", fontSize: 11 }}
+          />
           <YAxis yAxisId="count" orientation="right" allowDecimals={false} fontSize={11} />
           <Tooltip formatter={(value, _name, item) => (DURATION_KEYS.has(String(item.dataKey)) ? formatDuration(Number(value)) : value)} />
           <Legend />

@@ -6,9 +6,9 @@ import { hasRole } from "@/lib/auth/roles";
 import { getRollbackPreview } from "@/lib/rollbacks/rollback-preview";
 import { listRollbacks } from "@/lib/rollbacks/rollback-views";
 import { formatDuration } from "@/lib/format-duration";
+import { formatNumber } from "@/lib/format-number";
 import { STATUS_TONE } from "./format";
 import { RollbackButton } from "./rollback-button";
-import { formatNumber } from "@/lib/format-number";
 
 /** The deployment page's rollback section: the detection banner, the button, recent operations. */
 export async function RollbackPanel({ slug }: { slug: string }) {

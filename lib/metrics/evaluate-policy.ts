@@ -2,6 +2,7 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import { SYSTEM_ACTOR } from "@/lib/actor";
 import { db } from "@/lib/db";
+import { formatNumber } from "@/lib/format-number";
 import { newRequestId, runMutation } from "@/lib/mutation";
 import { requestRollback } from "@/lib/rollbacks/request-rollback";
 import { loadDeploymentContext } from "./deployment-context";
@@ -12,7 +13,6 @@ import { resolveFloor } from "./resolve-floor";
 import { metricSourceFor } from "./sources/for-policy";
 import { MetricSourceError } from "./sources/source";
 import type { MetricSample } from "./types";
-import { formatNumber } from "@/lib/format-number";
 
 /** Namespace of the per-deployment advisory lock (the first half of the two-int key). */
 const EVALUATION_LOCK_NAMESPACE = 0x52_47_45_56;

@@ -1,7 +1,7 @@
 // One incident timeline from three records: the typed timestamps (with those corrected by hand
 // marked), the rollback's persisted steps, and the audit log of the incident's objects.
-import { TIMELINE_ORDER, TIMESTAMP_LABELS, type IncidentTimestamps, type TimestampField } from "./durations";
 import { formatNumber } from "@/lib/format-number";
+import { TIMELINE_ORDER, TIMESTAMP_LABELS, type IncidentTimestamps, type TimestampField } from "./durations";
 
 export type TimelineSource = "timestamp" | "step" | "audit";
 

@@ -2,6 +2,7 @@ import "server-only";
 import type { Prisma, RollbackStep } from "@prisma/client";
 import { hasRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
+import { formatNumber } from "@/lib/format-number";
 import {
   checkInterrupted,
   invalidateConsumers,
@@ -20,7 +21,6 @@ import {
 } from "@/lib/serving/moves";
 import type { ServingAdapter } from "@/lib/serving/port";
 import { isInFlight, type RollbackLeg } from "./status";
-import { formatNumber } from "@/lib/format-number";
 
 // One function per persisted step, built from the serving moves (lib/serving/moves.ts): each
 // reads the serving plane first and does only what is not already true, so running a step again
