@@ -1,4 +1,5 @@
 import type { Tone } from "@/components/ui/badge";
+import { formatDuration } from "@/lib/format-duration";
 
 export const STATUS_TONE: Record<string, Tone> = {
   REQUESTED: "info",
@@ -25,5 +26,5 @@ const STEP_LABELS: Record<string, string> = {
 export function stepLabel(step: { name: string; percent: number | null; dwellSeconds: number | null }): string {
   const base = STEP_LABELS[step.name] ?? step.name;
   if (step.name !== "shift_traffic" || step.percent === null) return base;
-  return `${base} to ${step.percent}%${step.dwellSeconds ? `, watch ${step.dwellSeconds} s` : ""}`;
+  return `${base} to ${step.percent}%${step.dwellSeconds ? `, watch ${formatDuration(step.dwellSeconds * 1000)}` : ""}`;
 }

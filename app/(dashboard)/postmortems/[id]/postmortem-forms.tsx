@@ -162,7 +162,7 @@ export function ReviewForm({ id, fields, editable, gateLocked }: { id: string; f
         <div className="form-inline">
           <label className="field">
             Share of traffic affected (%)
-            <input className="input" name="impactTrafficPercent" type="number" min={0} max={100} step="any" defaultValue={fields.impactTrafficShare === null ? "" : fields.impactTrafficShare * 100} />
+            <input className="input" name="impactTrafficPercent" type="number" min={0} max={100} step="any" defaultValue={fields.impactTrafficShare === null ? "" : Number((fields.impactTrafficShare * 100).toPrecision(12))} />
           </label>
           <label className="field">
             Requests affected
