@@ -21,22 +21,38 @@ test.describe("signing in", () => {
   });
 });
 
+as("viewer")("an old link to /forbidden answers 403 with a heading", async ({ page }) => {
+  const response = await page.goto("/forbidden?need=ADMIN");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("heading", { level: 1, name: "You do not have access to this page" })).toBeVisible();
+});
+
+test("the site has an icon", async ({ request }) => {
+  const response = await request.get("/favicon.ico");
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toMatch(/image\//);
+});
+
 as("viewer")("a viewer sees the dashboard but cannot reach user management", async ({ page }) => {
   await page.goto("/deployments");
   for (const link of ["Deployments", "Models", "Rollbacks", "Postmortems", "Rehearsals", "Audit", "Settings"]) {
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link })).toBeVisible();
   }
-  await page.goto("/settings/users");
-  await expect(page).toHaveURL(/\/forbidden\?need=ADMIN/);
-  await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+  const response = await page.goto("/settings/users");
+  // Answered where it was asked, with the status a script or a proxy can act on.
+  expect(response?.status()).toBe(403);
+  await expect(page).toHaveURL(/\/settings\/users$/);
+  await expect(page.getByRole("heading", { level: 1, name: "You do not have access to this page" })).toBeVisible();
+  await expect(page.getByRole("main")).toContainText("It needs the ADMIN role; you are a VIEWER.");
   await page.goto("/settings");
   await expect(page.getByRole("link", { name: "Users and roles" })).toHaveCount(0);
 });
 
 for (const role of ["operator", "approver"] as const) {
   as(role)(`a ${role} cannot reach user management either`, async ({ page }) => {
-    await page.goto("/settings/users");
-    await expect(page).toHaveURL(/\/forbidden/);
+    const response = await page.goto("/settings/users");
+    expect(response?.status()).toBe(403);
+    await expect(page.getByRole("heading", { level: 1, name: "You do not have access to this page" })).toBeVisible();
   });
 }
 

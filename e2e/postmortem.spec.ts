@@ -7,22 +7,36 @@ test("the demo draft postmortem goes from draft to approved by two different peo
   await operator.goto("/postmortems?status=DRAFT");
   await operator.getByRole("link", { name: DRAFT_TITLE }).click();
   await expect(operator.getByRole("heading", { level: 1, name: DRAFT_TITLE })).toBeVisible();
-  await expect(operator.getByTestId("missing-fields")).toContainText("gateAddition.description");
+  // What is missing is named as the form labels it, and each name leads to its field.
+  const missing = operator.getByTestId("missing-fields");
+  await expect(missing).toContainText("Gate addition");
+  await expect(missing).not.toContainText("gateAddition.description");
+  await missing.getByRole("link", { name: "Suite or slice that should have caught it" }).click();
+  await expect(operator.getByLabel("Suite or slice that should have caught it")).toBeFocused();
 
   // Submitting an incomplete draft is refused, naming what is missing.
   await operator.getByRole("button", { name: "Submit for review" }).click();
-  await expect(operator.getByRole("alert").filter({ hasText: "fill in before review" })).toContainText("whatHappened");
+  const refusal = operator.getByRole("alert").filter({ hasText: "fill in before review" });
+  await expect(refusal).toContainText("What the bad model did");
+  await expect(refusal).not.toContainText("missedCheck");
 
   const form = operator.getByRole("form", { name: "Postmortem review form" });
+  // Room to write: the form uses the card's width and the text areas show several lines.
+  const summaryBox = (await form.getByLabel("Summary").boundingBox())!;
+  expect(summaryBox.width).toBeGreaterThan(600);
+  expect(summaryBox.height).toBeGreaterThan(100);
   await form.getByLabel("What the bad model did").fill("Doubled p95 latency on tickets over 2,000 characters; the triage agent timed out.");
   await form.getByLabel("Impact", { exact: false }).first().fill("About 6% of tickets waited for manual triage for up to 40 minutes.");
   await form.getByLabel("Detection signal").fill("Support's timeout reports; no latency policy existed.");
   await form.getByLabel("Suite or slice that should have caught it").fill("latency benchmark");
-  await form.getByLabel("Why it did not").selectOption("UNREPRESENTATIVE_DATA");
+  await form.getByLabel("Why the check missed it").selectOption("UNREPRESENTATIVE_DATA");
   await form.getByLabel("Missed check detail").fill("The benchmark's tickets are all under 500 characters.");
   await form.getByLabel("Gate addition", { exact: true }).fill("Add a long-ticket slice to the latency benchmark");
   await form.getByRole("button", { name: "Save postmortem" }).click();
   await expect(form.getByRole("status")).toContainText("Saved:");
+  // The save answered the refusal: neither it nor the list of missing fields stays on screen.
+  await expect(refusal).toHaveCount(0);
+  await expect(missing).toHaveCount(0);
 
   await operator.getByRole("button", { name: "Submit for review" }).click();
   await expect(operator.getByText("Waiting for an APPROVER who is not the only author.")).toBeVisible();

@@ -46,8 +46,11 @@ async function servedDeployment(browser: Browser, slug: string) {
 async function requestAsOperator(browser: Browser, slug: string, mode: "Instant" | "Ramp", options: { regressedChart?: boolean } = {}) {
   const operator = await (await browser.newContext({ storageState: storageStateFor("operator") })).newPage();
   await operator.goto(`/deployments/${slug}`);
-  // Before: the chart shows the regressed v2 under its floor.
-  if (options.regressedChart) await expect(operator.getByTestId("canary-summary")).toContainText(/Latest v2 value 0\.7\d/, { timeout: 30_000 });
+  // Before: the chart shows the regressed v2 under its floor (it loads once scrolled near).
+  if (options.regressedChart) {
+    await operator.getByRole("heading", { name: "Canary metrics" }).scrollIntoViewIfNeeded();
+    await expect(operator.getByTestId("canary-summary")).toContainText(/Latest v2 value 0\.7\d/, { timeout: 30_000 });
+  }
   await operator.getByRole("button", { name: "Roll back v2 → v1" }).click();
   const dialog = operator.getByRole("dialog", { name: `Roll back ${slug} from v2 to v1` });
   await expect(dialog).toBeVisible();
@@ -105,6 +108,7 @@ test("an operator requests, an approver confirms (switching the ramp to instant)
 
   // After: the chart recovers as the simulator's v1 traffic reports in.
   await operator.goto(`/deployments/${slug}?range=1h`);
+  await operator.getByRole("heading", { name: "Canary metrics" }).scrollIntoViewIfNeeded();
   await expect(operator.getByTestId("canary-summary")).toContainText(/Latest v1 value 0\.9\d/, { timeout: 45_000 });
 });
 

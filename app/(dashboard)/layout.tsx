@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
+import { NavDisclosure } from "@/components/shell/nav-disclosure";
 import { NavLinks } from "@/components/shell/nav-links";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { requirePageUser } from "@/lib/auth/current-user";
@@ -14,17 +15,22 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         Skip to content
       </a>
       <aside className="sidebar">
-        <Link className="brand" href="/deployments">
-          <span aria-hidden="true">⟲</span> Reversegate
-        </Link>
-        <NavLinks pendingApprovals={await countAwaitingApproval()} />
-        <div className="sidebar-footer">
-          <span data-testid="current-user">
-            {user.name} <Badge tone="info">{user.role}</Badge>
-          </span>
-          <span className="small">{user.email}</span>
-          <SignOutButton />
-        </div>
+        <NavDisclosure
+          brand={
+            <Link className="brand" href="/deployments">
+              <span aria-hidden="true">⟲</span> Reversegate
+            </Link>
+          }
+        >
+          <NavLinks pendingApprovals={await countAwaitingApproval()} />
+          <div className="sidebar-footer">
+            <span data-testid="current-user">
+              {user.name} <Badge tone="info">{user.role}</Badge>
+            </span>
+            <span className="small">{user.email}</span>
+            <SignOutButton />
+          </div>
+        </NavDisclosure>
       </aside>
       <main className="main" id="main">
         {children}

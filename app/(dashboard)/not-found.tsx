@@ -3,7 +3,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 
 export default function DashboardNotFound() {
   return (
-    <EmptyState title="Not found">
+    <EmptyState page title="Not found">
       <p>Nothing here by that name. It may have been renamed or never existed.</p>
       <Link href="/deployments">Back to deployments</Link>
     </EmptyState>

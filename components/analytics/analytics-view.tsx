@@ -3,7 +3,7 @@ import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import type { Analytics } from "@/lib/analytics/load-analytics";
-import { formatDuration } from "@/lib/postmortems/durations";
+import { formatDuration } from "@/lib/format-duration";
 import { DurationChart, RateChart } from "./analytics-charts";
 
 const pct = (r: { numerator: number; denominator: number; rate: number | null }) =>

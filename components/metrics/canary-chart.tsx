@@ -2,14 +2,19 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { useMemo } from "react";
-import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useCallback, useMemo, useState, type PointerEvent } from "react";
+import { formatNumber } from "@/lib/format-number";
 import { formatUtc } from "@/lib/format-time";
 import { segmentStarts } from "@/lib/metrics/chart-segments";
-import { formatMetricValue } from "@/lib/metrics/floor";
 import { DEFAULT_RANGE, RANGES, seriesQueryOptions, type RangeKey, type SeriesRange } from "@/lib/metrics/queries";
 import type { SeriesView } from "@/lib/metrics/series";
+import { markerLanes, timeTicks, valueTicks } from "./chart-layout";
 import { RangePicker } from "./range-picker";
+
+// Drawn as plain SVG paths rather than with a charting library: one path per line keeps the
+// first render and every 10-second refresh cheap on a phone (the library's render of a few
+// thousand points blocked the main thread for over a second in mobile Lighthouse). The series is
+// fetched once the chart is near the screen, at about as many points as the plot has pixels.
 
 const LINE_COLOURS = ["var(--accent)", "var(--muted)", "var(--warn)", "var(--ok)"];
 const MARKER_COLOURS: Record<SeriesView["markers"][number]["kind"], string> = {
@@ -18,8 +23,11 @@ const MARKER_COLOURS: Record<SeriesView["markers"][number]["kind"], string> = {
   rollback_started: "var(--warn)",
   rollback_completed: "var(--ok)",
 };
-
-type Row = { t: number } & Record<string, number | undefined>;
+const PLOT_HEIGHT = 240;
+const MARGIN = { left: 52, right: 14, top: 10, bottom: 38 };
+const LANE_HEIGHT = 18;
+const TICK_SPACING = 52;
+const CHART_HEIGHT_ESTIMATE = PLOT_HEIGHT + MARGIN.top + MARGIN.bottom + LANE_HEIGHT;
 
 function rangeFrom(search: URLSearchParams): SeriesRange {
   const range = search.get("range") as RangeKey | null;
@@ -30,35 +38,35 @@ function rangeFrom(search: URLSearchParams): SeriesRange {
   return { range: DEFAULT_RANGE as Exclude<RangeKey, "custom"> };
 }
 
-/**
- * One row per timestamp; each version's value and sample count under its own keys, and the
- * value again under `version#segment` for the line that draws it.
- */
-function toRows(series: SeriesView["series"], span: number): { rows: Row[]; segments: Record<string, number> } {
-  const rows = new Map<number, Row>();
-  const segments: Record<string, number> = {};
-  for (const s of series) {
-    const times = s.points.map((p) => Date.parse(p.ts));
-    const starts = segmentStarts(times, span);
-    let segment = 0;
-    s.points.forEach((p, i) => {
-      if (starts.has(i)) segment += 1;
-      const t = times[i]!;
-      const row = rows.get(t) ?? { t };
-      row[s.version] = p.value;
-      row[`${s.version}#${segment}`] = p.value;
-      row[`${s.version}__n`] = p.sampleCount;
-      rows.set(t, row);
-    });
-    segments[s.version] = segment + 1;
-  }
-  return { rows: [...rows.values()].sort((a, b) => a.t - b.t), segments };
+/** The chart area's width (re-measured on resize) and whether it has come near the screen yet. */
+function useChartArea(): [(node: HTMLElement | null) => (() => void) | undefined, { width: number; near: boolean }] {
+  const [width, setWidth] = useState(0);
+  const [near, setNear] = useState(false);
+  const ref = useCallback((node: HTMLElement | null) => {
+    if (!node) return undefined;
+    const resize = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
+    const intersect = new IntersectionObserver(
+      ([entry]) => {
+        if (!entry?.isIntersecting) return;
+        setNear(true);
+        intersect.disconnect();
+      },
+      { rootMargin: "200px 0px" },
+    );
+    resize.observe(node);
+    intersect.observe(node);
+    return () => {
+      resize.disconnect();
+      intersect.disconnect();
+    };
+  }, []);
+  return [ref, { width, near }];
 }
 
-const tickTime = (span: number) => (t: number) => {
-  const iso = new Date(t).toISOString();
-  return span > 2 * 86_400_000 ? iso.slice(5, 10) : iso.slice(11, 16);
-};
+/** Min/max buckets give two points each: about 1.5 points per pixel, in steps so a resize rarely refetches. */
+const pointsFor = (width: number) => Math.min(1000, Math.max(100, Math.ceil((width - MARGIN.left - MARGIN.right) / 100) * 150));
+
+type Series = SeriesView["series"][number] & { times: number[]; colour: string };
 
 /**
  * The live version's canary metric against the prior version and the floor, with the sustained
@@ -69,25 +77,20 @@ export function CanaryChart({ deployment, metric }: { deployment: string; metric
   const search = useSearchParams();
   const range = rangeFrom(search);
   const selected: RangeKey = search.get("range") === "custom" ? "custom" : range.range;
-  const query = useQuery({ ...seriesQueryOptions(deployment, metric, range), placeholderData: keepPreviousData });
+  const [area, { width, near }] = useChartArea();
+  const query = useQuery({ ...seriesQueryOptions(deployment, metric, range, pointsFor(width)), placeholderData: keepPreviousData, enabled: near && width > 0 });
   const data = query.data;
-  const { rows, segments } = useMemo(
-    () => (data ? toRows(data.series, Date.parse(data.to) - Date.parse(data.from)) : { rows: [], segments: {} }),
-    [data],
-  );
 
   const title = `${metric} on ${deployment}`;
-  const from = data ? Date.parse(data.from) : 0;
-  const to = data ? Date.parse(data.to) : 0;
   const live = data?.series.find((s) => s.role === "live");
   const latest = live?.points[live.points.length - 1];
   const hasPoints = data?.series.some((s) => s.points.length > 0) ?? false;
 
   let summary = "Loading the canary series…";
   if (data) {
-    const floorText = data.floor ? `the floor is ${formatMetricValue(data.floor.value)} (${data.floor.source})` : `there is no floor${data.floorUnavailable ? ` (${data.floorUnavailable})` : ""}`;
+    const floorText = data.floor ? `the floor is ${formatNumber(data.floor.value)} (${data.floor.source})` : `there is no floor${data.floorUnavailable ? ` (${data.floorUnavailable})` : ""}`;
     summary = latest
-      ? `Latest ${live?.version} value ${formatMetricValue(latest.value)} at ${formatUtc(new Date(latest.ts))}; ${floorText}. ${data.breaches.length} sustained breach${data.breaches.length === 1 ? "" : "es"} in this range.`
+      ? `Latest ${live?.version} value ${formatNumber(latest.value)} at ${formatUtc(new Date(latest.ts))}; ${floorText}. ${data.breaches.length} sustained breach${data.breaches.length === 1 ? "" : "es"} in this range.`
       : `No points from the live version in this range; ${floorText}.`;
   }
 
@@ -102,127 +105,242 @@ export function CanaryChart({ deployment, metric }: { deployment: string; metric
         </figcaption>
         <RangePicker value={selected} />
       </div>
-      {query.isError && !data ? (
-        <div className="alert error" role="alert">
-          The chart could not load: {query.error.message}
-        </div>
-      ) : null}
-      {data?.sourceError ? (
-        <div className="alert error" role="alert" data-testid="source-error">
-          The metric source could not give this series: {data.sourceError}
-        </div>
-      ) : null}
-      {query.isError && data ? (
-        <p className="small" role="status" style={{ color: "var(--bad)" }}>
-          Refreshing failed ({query.error.message}); showing the last data.
-        </p>
-      ) : null}
-      {data && !hasPoints ? (
-        <div className="empty" role="status" data-testid="canary-no-data">
-          <h2>No data in this range</h2>
-          <p>No canary points for {metric} between {formatUtc(new Date(from))} and {formatUtc(new Date(to))}. Collectors send them with POST /api/v1/metrics.</p>
-        </div>
-      ) : null}
-      {data && hasPoints ? (
-        <div role="img" aria-label={`Line chart of ${title}. ${summary}`} data-testid="canary-chart" style={{ width: "100%", height: 340 }}>
-          <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={rows} margin={{ top: 16, right: 24, bottom: 8, left: 8 }}>
-              <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-              <XAxis dataKey="t" type="number" scale="time" domain={[from, to]} tickFormatter={tickTime(to - from)} stroke="var(--muted)" />
-              <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => formatMetricValue(v)} stroke="var(--muted)" width={56} />
-              <Tooltip content={<PointTooltip series={data.series} />} />
-              <Legend />
-              {data.breaches.map((b) => (
-                <ReferenceArea
-                  key={b.detectionId}
-                  x1={Math.max(from, Date.parse(b.from))}
-                  x2={Math.min(to, Date.parse(b.to))}
-                  ifOverflow="hidden"
-                  shape={(props: { x?: number; y?: number; width?: number; height?: number }) => (
-                    <rect
-                      x={props.x}
-                      y={props.y}
-                      width={props.width}
-                      height={props.height}
-                      fill="var(--bad)"
-                      fillOpacity={0.12}
-                      data-testid="breach-area"
-                      role="img"
-                      aria-label={`Sustained breach of ${b.version} from ${formatUtc(new Date(b.from))} to ${formatUtc(new Date(b.to))}, below the floor ${formatMetricValue(b.floorValue)} (${b.floorSource})`}
-                    />
-                  )}
-                />
-              ))}
-              {data.floor ? (
-                <ReferenceLine
-                  y={data.floor.value}
-                  stroke="var(--bad)"
-                  strokeDasharray="6 4"
-                  ifOverflow="extendDomain"
-                  label={{ value: `floor ${formatMetricValue(data.floor.value)} — ${data.floor.source}`, position: "insideBottomLeft", fill: "var(--bad)", fontSize: 12 }}
-                />
-              ) : null}
-              {/* Each breach against the floor in force when it was detected, which may differ from today's. */}
-              {data.breaches.map((b) => (
-                <ReferenceLine
-                  key={`floor-${b.detectionId}`}
-                  segment={[
-                    { x: Math.max(from, Date.parse(b.from)), y: b.floorValue },
-                    { x: Math.min(to, Date.parse(b.to)), y: b.floorValue },
-                  ]}
-                  stroke="var(--bad)"
-                  strokeWidth={2}
-                  ifOverflow="extendDomain"
-                />
-              ))}
-              {data.markers.map((m) => (
-                <ReferenceLine
-                  key={`${m.kind}-${m.at}`}
-                  x={Date.parse(m.at)}
-                  stroke={MARKER_COLOURS[m.kind]}
-                  strokeDasharray="2 3"
-                  label={{ value: m.label, position: "insideTopRight", fill: MARKER_COLOURS[m.kind], fontSize: 11, angle: -90, offset: 12 }}
-                />
-              ))}
-              {data.series.flatMap((s, i) =>
-                Array.from({ length: segments[s.version] ?? 0 }, (_, segment) => (
-                  <Line
-                    key={`${s.version}#${segment}`}
-                    dataKey={`${s.version}#${segment}`}
-                    name={`${s.version} (${s.role})`}
-                    legendType={segment === 0 ? "line" : "none"}
-                    stroke={LINE_COLOURS[i % LINE_COLOURS.length]}
-                    strokeWidth={s.role === "live" ? 2 : 1.5}
-                    dot={false}
-                    // Other versions' timestamps sit between this segment's points: connect across them.
-                    connectNulls
-                    isAnimationActive={false}
-                  />
-                )),
-              )}
-            </LineChart>
-          </ResponsiveContainer>
-        </div>
-      ) : null}
-      {!data && query.isPending ? <div className="skeleton" style={{ height: 340 }} aria-hidden="true" /> : null}
+      <div ref={area}>
+        {query.isError && !data ? (
+          <div className="alert error" role="alert">
+            The chart could not load: {query.error.message}
+          </div>
+        ) : null}
+        {data?.sourceError ? (
+          <div className="alert error" role="alert" data-testid="source-error">
+            The metric source could not give this series: {data.sourceError}
+          </div>
+        ) : null}
+        {query.isError && data ? (
+          <p className="small" role="status" style={{ color: "var(--bad)" }}>
+            Refreshing failed ({query.error.message}); showing the last data.
+          </p>
+        ) : null}
+        {data && !hasPoints ? (
+          <div className="empty" role="status" data-testid="canary-no-data">
+            <h2>No data in this range</h2>
+            <p>
+              No canary points for {metric} between {formatUtc(new Date(data.from))} and {formatUtc(new Date(data.to))}. Collectors send them with POST /api/v1/metrics.
+            </p>
+          </div>
+        ) : null}
+        {data && hasPoints ? (
+          <div data-testid="canary-chart" className="canary-chart">
+            <div role="img" aria-label={`Line chart of ${title}. ${summary}`}>
+              <ChartPlot data={data} width={width} />
+            </div>
+            <ChartLegend data={data} />
+          </div>
+        ) : null}
+        {/* Still until the chart is near the screen: nothing is loading yet. */}
+        {!data && !query.isError ? <div className={`skeleton${query.isFetching ? "" : " still"}`} style={{ height: CHART_HEIGHT_ESTIMATE }} aria-hidden="true" /> : null}
+      </div>
     </figure>
   );
 }
 
-function PointTooltip({ series, active, payload, label }: { series: SeriesView["series"]; active?: boolean; payload?: { dataKey?: unknown; payload?: Row }[]; label?: number }) {
-  if (!active || !payload?.length || label === undefined) return null;
-  const row = payload[0]?.payload;
-  if (!row) return null;
+/** "M x y L x y …", starting a new subpath at each of the series' gaps. */
+function linePath(s: Series, x: (t: number) => number, y: (v: number) => number, span: number): string {
+  const starts = segmentStarts(s.times, span);
+  return s.points.map((p, i) => `${i === 0 || starts.has(i) ? "M" : "L"}${x(s.times[i]!).toFixed(1)} ${y(p.value).toFixed(1)}`).join("");
+}
+
+/** The points nearest to `t` in each series, for the tooltip. */
+function nearestPoints(series: readonly Series[], t: number) {
+  return series.flatMap((s) => {
+    let lo = 0;
+    let hi = s.times.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s.times[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = lo > 0 && Math.abs(s.times[lo - 1]! - t) < Math.abs(s.times[lo]! - t) ? lo - 1 : lo;
+    const point = s.points[i];
+    return point ? [{ series: s, point, t: s.times[i]! }] : [];
+  });
+}
+
+function ChartPlot({ data, width }: { data: SeriesView; width: number }) {
+  const from = Date.parse(data.from);
+  const to = Date.parse(data.to);
+  const span = to - from;
+  const series: Series[] = useMemo(
+    () => data.series.map((s, i) => ({ ...s, times: s.points.map((p) => Date.parse(p.ts)), colour: LINE_COLOURS[i % LINE_COLOURS.length]! })),
+    [data.series],
+  );
+  const [hover, setHover] = useState<number | null>(null);
+
+  const plotLeft = MARGIN.left;
+  const plotWidth = Math.max(40, width - MARGIN.left - MARGIN.right);
+  const x = (t: number) => plotLeft + ((t - from) / span) * plotWidth;
+
+  const markers = data.markers.map((m, i) => ({ ...m, number: i + 1, x: x(Date.parse(m.at)) }));
+  const lanes = markerLanes(markers.map((m) => ({ x: m.x, width: 8 + 7 * String(m.number).length + 6 })));
+  const laneCount = markers.length === 0 ? 0 : Math.max(...lanes) + 1;
+  const plotTop = MARGIN.top + laneCount * LANE_HEIGHT;
+  const height = plotTop + PLOT_HEIGHT + MARGIN.bottom;
+
+  const breaches = data.breaches.map((b) => ({ ...b, x1: x(Math.max(from, Date.parse(b.from))), x2: x(Math.min(to, Date.parse(b.to))) }));
+  const values = [...series.flatMap((s) => s.points.map((p) => p.value)), ...(data.floor ? [data.floor.value] : []), ...breaches.map((b) => b.floorValue)];
+  const { domain, ticks: yTicks } = valueTicks(Math.min(...values), Math.max(...values), 5);
+  const y = (v: number) => plotTop + ((domain[1] - v) / (domain[1] - domain[0])) * PLOT_HEIGHT;
+  const [low, high] = domain;
+  // Rebuilt when the data or the size changes, not on every pointer move of the tooltip.
+  const paths = useMemo(() => {
+    const toX = (t: number) => plotLeft + ((t - from) / span) * plotWidth;
+    const toY = (v: number) => plotTop + ((high - v) / (high - low)) * PLOT_HEIGHT;
+    return series.map((s) => linePath(s, toX, toY, span));
+  }, [series, plotLeft, plotWidth, plotTop, from, span, low, high]);
+  const xTicks = timeTicks(from, to, Math.max(2, Math.floor(plotWidth / TICK_SPACING)));
+  const plotBottom = plotTop + PLOT_HEIGHT;
+  const plotRight = plotLeft + plotWidth;
+
+  const onPointerMove = (event: PointerEvent<SVGRectElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    setHover(from + ((event.clientX - box.left) / box.width) * span);
+  };
+  const nearest = hover === null ? [] : nearestPoints(series, hover);
+  const hoverX = hover === null ? 0 : x(hover);
+
   return (
-    <div className="card small" style={{ padding: "0.5rem 0.75rem", margin: 0 }}>
-      <div className="mono">{formatUtc(new Date(label))}</div>
-      {series
-        .filter((s) => row[s.version] !== undefined)
-        .map((s) => (
-          <div key={s.version}>
-            {s.version} ({s.role}): <strong className="mono">{row[s.version]}</strong> · {row[`${s.version}__n`]} samples
-          </div>
+    <div className="canary-plot-wrap">
+      <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="canary-plot">
+        <g className="grid">
+          {yTicks.map((v) => (
+            <g key={v}>
+              <line x1={plotLeft} x2={plotRight} y1={y(v)} y2={y(v)} />
+              <text x={plotLeft - 6} y={y(v)} textAnchor="end" dominantBaseline="middle" className="tick" data-testid="y-tick">
+                {formatNumber(v)}
+              </text>
+            </g>
+          ))}
+          {xTicks.ticks.map((t, i) => (
+            <g key={t}>
+              <line x1={x(t)} x2={x(t)} y1={plotTop} y2={plotBottom} />
+              <text x={x(t)} y={plotBottom + 14} textAnchor="middle" className="tick" data-testid="x-tick">
+                {xTicks.labels[i]}
+              </text>
+            </g>
+          ))}
+          <text x={plotRight} y={plotBottom + 32} textAnchor="end" className="axis-title">
+            time (UTC)
+          </text>
+        </g>
+        {breaches.map((b) => (
+          <rect
+            key={b.detectionId}
+            x={b.x1}
+            y={plotTop}
+            width={Math.max(1, b.x2 - b.x1)}
+            height={PLOT_HEIGHT}
+            fill="var(--bad)"
+            fillOpacity={0.12}
+            data-testid="breach-area"
+            role="img"
+            aria-label={`Sustained breach of ${b.version} from ${formatUtc(new Date(b.from))} to ${formatUtc(new Date(b.to))}, below the floor ${formatNumber(b.floorValue)} (${b.floorSource})`}
+          />
         ))}
+        {data.floor ? <line x1={plotLeft} x2={plotRight} y1={y(data.floor.value)} y2={y(data.floor.value)} stroke="var(--bad)" strokeDasharray="6 4" /> : null}
+        {/* Each breach against the floor in force when it was detected, which may differ from today's. */}
+        {breaches.map((b) => (
+          <line key={`floor-${b.detectionId}`} x1={b.x1} x2={Math.max(b.x2, b.x1 + 2)} y1={y(b.floorValue)} y2={y(b.floorValue)} stroke="var(--bad)" strokeWidth={2} />
+        ))}
+        {series.map((s, i) => (
+          <path key={s.version} d={paths[i]} fill="none" stroke={s.colour} strokeWidth={s.role === "live" ? 2 : 1.5} strokeLinejoin="round" />
+        ))}
+        {/* Labels after the lines, so a line never covers one. */}
+        {data.floor ? (
+          <text x={plotLeft + 4} y={y(data.floor.value) - 4} className="floor-label">
+            floor {formatNumber(data.floor.value)}
+          </text>
+        ) : null}
+        {breaches
+          .filter((b) => !data.floor || b.floorValue !== data.floor.value)
+          .map((b) => {
+            const atRight = b.x1 > plotLeft + plotWidth / 2;
+            return (
+              <text key={`floor-label-${b.detectionId}`} x={atRight ? b.x1 - 4 : b.x2 + 4} y={y(b.floorValue) - 4} textAnchor={atRight ? "end" : "start"} className="floor-label" data-testid="breach-floor-label">
+                {b.version} floor {formatNumber(b.floorValue)}
+              </text>
+            );
+          })}
+        {markers.map((m, i) => {
+          const badgeY = MARGIN.top + lanes[i]! * LANE_HEIGHT + LANE_HEIGHT / 2;
+          return (
+            <g key={`${m.kind}-${m.at}`} data-testid="marker">
+              <line x1={m.x} x2={m.x} y1={badgeY} y2={plotBottom} stroke={MARKER_COLOURS[m.kind]} strokeDasharray="2 3" />
+              <circle cx={m.x} cy={badgeY} r={8} fill={MARKER_COLOURS[m.kind]} data-testid="marker-label" />
+              <text x={m.x} y={badgeY} textAnchor="middle" dominantBaseline="central" className="marker-number">
+                {m.number}
+              </text>
+            </g>
+          );
+        })}
+        {hover !== null ? <line x1={hoverX} x2={hoverX} y1={plotTop} y2={plotBottom} stroke="var(--text)" strokeOpacity={0.4} /> : null}
+        <rect x={plotLeft} y={plotTop} width={plotWidth} height={PLOT_HEIGHT} fill="transparent" onPointerMove={onPointerMove} onPointerLeave={() => setHover(null)} />
+      </svg>
+      {nearest.length > 0 ? (
+        <div
+          className="card small chart-tooltip"
+          style={{ top: plotTop + 8, ...(hoverX > width / 2 ? { right: width - hoverX + 8 } : { left: hoverX + 8 }) }}
+        >
+          <div className="mono">{formatUtc(new Date(nearest[0]!.t))}</div>
+          {nearest.map(({ series: s, point }) => (
+            <div key={s.version}>
+              {s.version} ({s.role}): <strong className="mono">{formatNumber(point.value)}</strong> · {point.sampleCount} samples
+            </div>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** What each line, floor and numbered marker is, as text a screen reader and a small screen can read. */
+function ChartLegend({ data }: { data: SeriesView }) {
+  const breachFloors = data.breaches.filter((b) => !data.floor || b.floorValue !== data.floor.value);
+  return (
+    <div className="chart-legend small">
+      <ul aria-label="Lines on the chart">
+        {data.series.map((s, i) => (
+          <li key={s.version}>
+            <span className="swatch" style={{ borderTopColor: LINE_COLOURS[i % LINE_COLOURS.length] }} aria-hidden="true" />
+            {s.version} ({s.role})
+          </li>
+        ))}
+        {data.floor ? (
+          <li>
+            <span className="swatch dashed" style={{ borderTopColor: "var(--bad)" }} aria-hidden="true" />
+            <span>
+              floor {formatNumber(data.floor.value)} — {data.floor.source}
+            </span>
+          </li>
+        ) : null}
+        {breachFloors.map((b) => (
+          <li key={b.detectionId}>
+            <span className="swatch" style={{ borderTopColor: "var(--bad)" }} aria-hidden="true" />
+            <span>
+              {b.version} floor {formatNumber(b.floorValue)}: the floor it breached, at detection — {b.floorSource}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {data.markers.length > 0 ? (
+        <ol aria-label="Events on the chart" className="chart-markers">
+          {data.markers.map((m) => (
+            <li key={`${m.kind}-${m.at}`}>
+              <span className="marker-key" style={{ background: MARKER_COLOURS[m.kind] }} aria-hidden="true" />
+              {m.label}, {formatUtc(new Date(m.at))}
+            </li>
+          ))}
+        </ol>
+      ) : null}
     </div>
   );
 }

@@ -1,11 +1,11 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/postmortems/postmortem-status-badge";
 import { statusLabel } from "@/components/registry/tones";
-import { formatDurationMs } from "@/components/rollbacks/format";
 import { Badge } from "@/components/ui/badge";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
-import { formatMetricValue } from "@/lib/metrics/floor";
+import { formatDuration } from "@/lib/format-duration";
+import { formatNumber } from "@/lib/format-number";
 import type { DetectionView } from "@/lib/metrics/detections";
 
 /** What a detection led to, each part linking to its record: the rollback and the postmortem. */
@@ -48,7 +48,7 @@ export function DetectionsList({ detections }: { detections: DetectionView[] }) 
         </thead>
         <tbody>
           {detections.map((d) => {
-            const mean = typeof d.windowStats.mean === "number" ? formatMetricValue(d.windowStats.mean) : "—";
+            const mean = typeof d.windowStats.mean === "number" ? formatNumber(d.windowStats.mean) : "—";
             return (
               <tr key={d.id}>
                 <td>
@@ -62,9 +62,9 @@ export function DetectionsList({ detections }: { detections: DetectionView[] }) 
                 <td>
                   <Time value={d.detectedAt} />
                 </td>
-                <td className="mono">{formatDurationMs(d.timeToDetectMs)}</td>
+                <td className="mono">{formatDuration(d.timeToDetectMs)}</td>
                 <td>
-                  <span className="mono">{mean}</span> vs <span className="mono">{formatMetricValue(d.floorValue)}</span>
+                  <span className="mono">{mean}</span> vs <span className="mono">{formatNumber(d.floorValue)}</span>
                   <div className="small muted">{d.floorSource}</div>
                 </td>
                 <td>

@@ -2,7 +2,7 @@
 
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatUtc } from "@/lib/format-time";
-import { formatMetricValue } from "@/lib/metrics/floor";
+import { formatNumber } from "@/lib/format-number";
 
 type Point = { ts: string; value: number; sampleCount: number };
 
@@ -24,9 +24,9 @@ export function EvidenceChart({ points, floor, label }: { points: Point[]; floor
             tickFormatter={(t: number) => new Date(t).toISOString().slice(11, 16)}
             stroke="var(--muted)"
           />
-          <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => formatMetricValue(v)} stroke="var(--muted)" width={56} />
-          <Tooltip labelFormatter={(t) => formatUtc(new Date(Number(t)))} formatter={(v) => formatMetricValue(Number(v))} />
-          <ReferenceLine y={floor} stroke="var(--bad)" strokeDasharray="6 3" label={{ value: `floor ${formatMetricValue(floor)}`, position: "insideTopRight", fill: "var(--bad)" }} />
+          <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => formatNumber(v)} stroke="var(--muted)" width={56} />
+          <Tooltip labelFormatter={(t) => formatUtc(new Date(Number(t)))} formatter={(v) => formatNumber(Number(v))} />
+          <ReferenceLine y={floor} stroke="var(--bad)" strokeDasharray="6 3" label={{ value: `floor ${formatNumber(floor)}`, position: "insideTopRight", fill: "var(--bad)" }} />
           <Line dataKey="value" name="value" stroke="var(--accent)" dot={false} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>

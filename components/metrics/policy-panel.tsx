@@ -1,6 +1,7 @@
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
-import { formatMetricValue, humaniseSeconds } from "@/lib/metrics/floor";
+import { formatNumber } from "@/lib/format-number";
+import { humaniseSeconds } from "@/lib/metrics/floor";
 import type { PolicyView } from "@/lib/metrics/policy-store";
 
 const VERDICT: Record<string, { tone: Tone; text: string }> = {
@@ -30,7 +31,7 @@ export function PolicyPanel({ policy }: { policy: PolicyView }) {
         <dd>
           {policy.effectiveFloor ? (
             <>
-              <strong className="mono">{formatMetricValue(policy.effectiveFloor.value)}</strong> <span className="muted">— {policy.effectiveFloor.source.description}</span>
+              <strong className="mono">{formatNumber(policy.effectiveFloor.value)}</strong> <span className="muted">— {policy.effectiveFloor.source.description}</span>
             </>
           ) : (
             <span className="muted">none yet: {policy.floorUnavailable}</span>

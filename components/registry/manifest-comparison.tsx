@@ -1,4 +1,5 @@
 import { Badge } from "@/components/ui/badge";
+import { Digest } from "@/components/ui/digest";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { diffManifests, type StateCategory, type StateManifest } from "@/lib/registry/version-ref";
 
@@ -31,6 +32,11 @@ function valueOf(manifest: StateManifest, category: StateCategory): string | nul
 }
 
 type Side = { label: string; manifest: StateManifest };
+
+function ManifestValue({ value, label }: { value: string | null; label: string }) {
+  if (value === null) return <span className="muted">not declared</span>;
+  return <Digest value={value} label={label} />;
+}
 
 /**
  * Two manifests side by side, the state categories that differ highlighted. `from` is the state
@@ -69,8 +75,12 @@ export function ManifestComparison({ from, to, move }: { from: Side; to: Side; m
               return (
                 <tr key={category} className={differs ? "diff" : undefined} data-category={category} data-differs={differs}>
                   <th scope="row">{CATEGORY_LABELS[category]}</th>
-                  <td className="mono small">{valueOf(from.manifest, category) ?? <span className="muted">not declared</span>}</td>
-                  <td className="mono small">{valueOf(to.manifest, category) ?? <span className="muted">not declared</span>}</td>
+                  <td className="mono small">
+                    <ManifestValue value={valueOf(from.manifest, category)} label={`${CATEGORY_LABELS[category].toLowerCase()} of ${from.label}`} />
+                  </td>
+                  <td className="mono small">
+                    <ManifestValue value={valueOf(to.manifest, category)} label={`${CATEGORY_LABELS[category].toLowerCase()} of ${to.label}`} />
+                  </td>
                   <td>
                     {differs ? <Badge tone="info">differs</Badge> : splitBrain ? <Badge tone="bad">stays behind</Badge> : <Badge>same</Badge>}
                   </td>

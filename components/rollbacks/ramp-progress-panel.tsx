@@ -4,7 +4,7 @@ import { useNow } from "@/components/ui/use-now";
 import { formatUtc } from "@/lib/format-time";
 import { dwellCountdown, liveSplit } from "@/lib/rollbacks/ramp-progress";
 import type { RollbackView } from "@/lib/rollbacks/rollback-views";
-import { formatDurationMs } from "./format";
+import { formatDuration } from "@/lib/format-duration";
 
 /** While a rollback runs: the traffic split the serving plane carries now, and the stage being watched. */
 export function RampProgress({ view }: { view: RollbackView }) {
@@ -22,7 +22,7 @@ export function RampProgress({ view }: { view: RollbackView }) {
       {dwell ? (
         <div className="stack" style={{ gap: "0.25rem" }}>
           <label className="small" htmlFor={`dwell-${view.id}`} data-testid="dwell-countdown">
-            Watching the canary at {dwell.percent}%: {formatDurationMs(Math.ceil(dwell.remainingMs / 1000) * 1000)} left, next stage at {formatUtc(new Date(dwell.endsAt))}
+            Watching the canary at {dwell.percent}%: {formatDuration(Math.ceil(dwell.remainingMs / 1000) * 1000)} left, next stage at {formatUtc(new Date(dwell.endsAt))}
           </label>
           <progress id={`dwell-${view.id}`} max={dwell.dwellMs} value={dwell.dwellMs - dwell.remainingMs} style={{ width: "100%" }} />
         </div>

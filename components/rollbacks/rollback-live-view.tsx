@@ -10,9 +10,10 @@ import { Time } from "@/components/ui/time";
 import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
 import type { EligibleApprovers } from "@/lib/rollbacks/approvers";
 import type { RollbackView } from "@/lib/rollbacks/rollback-views";
+import { formatDuration } from "@/lib/format-duration";
 import { ApproveButton } from "./approve-dialog";
 import { RampProgress } from "./ramp-progress-panel";
-import { formatDurationMs, STATUS_TONE, STEP_TONE, stepLabel } from "./format";
+import { STATUS_TONE, STEP_TONE, stepLabel } from "./format";
 import { callApi, rollbackKeys, rollbackQueryOptions } from "./rollback-queries";
 import { statusLabel } from "@/components/registry/tones";
 import { StatusBadge } from "@/components/postmortems/postmortem-status-badge";
@@ -122,13 +123,13 @@ export function RollbackLiveView({ initial, allowed, approvers }: { initial: Rol
         ))}
         <dl className="kv" aria-label="Times">
           <dt title={TIMING_DEFINITIONS.timeToDetectMs}>Time to detect (TTD)</dt>
-          <dd data-testid="time-to-detect">{view.timeToDetectMs !== null || view.detectionId ? formatDurationMs(view.timeToDetectMs) : "— (requested by hand, no detection)"}</dd>
+          <dd data-testid="time-to-detect">{view.timeToDetectMs !== null || view.detectionId ? formatDuration(view.timeToDetectMs) : "— (requested by hand, no detection)"}</dd>
           <dt title={TIMING_DEFINITIONS.timeToRollbackMs}>Time to roll back (TTR)</dt>
-          <dd data-testid="time-to-rollback">{formatDurationMs(view.timeToRollbackMs)}</dd>
+          <dd data-testid="time-to-rollback">{formatDuration(view.timeToRollbackMs)}</dd>
           <dt>Time to decide</dt>
-          <dd data-testid="time-to-decide">{formatDurationMs(view.timeToDecideMs)}</dd>
+          <dd data-testid="time-to-decide">{formatDuration(view.timeToDecideMs)}</dd>
           <dt>Time to execute</dt>
-          <dd data-testid="time-to-execute">{formatDurationMs(view.timeToExecuteMs)}</dd>
+          <dd data-testid="time-to-execute">{formatDuration(view.timeToExecuteMs)}</dd>
           <dt>Mode</dt>
           <dd>{view.mode === "ramp" ? `ramp ${view.rampStages.join("% → ")}%, ${view.rampDwellSeconds} s dwell` : "instant"}</dd>
           <dt>Requested</dt>
@@ -187,7 +188,7 @@ export function RollbackLiveView({ initial, allowed, approvers }: { initial: Rol
                   <Badge tone={STEP_TONE[step.status]}>{statusLabel(step.status)}</Badge>
                 </td>
                 <td className="small">{step.startedAt ? <Time value={step.startedAt} /> : "—"}</td>
-                <td className="small">{formatDurationMs(step.durationMs)}</td>
+                <td className="small">{formatDuration(step.durationMs)}</td>
                 <td>{step.attempts}</td>
                 <td className="small">{step.error ?? describeDetail(step.detail)}</td>
               </tr>

@@ -5,7 +5,9 @@ import { requirePageUser } from "@/lib/auth/current-user";
 import { hasRole } from "@/lib/auth/roles";
 import { getRollbackPreview } from "@/lib/rollbacks/rollback-preview";
 import { listRollbacks } from "@/lib/rollbacks/rollback-views";
-import { formatDurationMs, STATUS_TONE } from "./format";
+import { formatDuration } from "@/lib/format-duration";
+import { formatNumber } from "@/lib/format-number";
+import { STATUS_TONE } from "./format";
 import { RollbackButton } from "./rollback-button";
 import { statusLabel } from "@/components/registry/tones";
 
@@ -21,9 +23,9 @@ export async function RollbackPanel({ slug }: { slug: string }) {
       {detection ? (
         <div className="alert error stack" role="alert" data-testid="detection-banner">
           <p style={{ margin: 0 }}>
-            <strong>{preview.fromVersion}</strong> is below its floor: {detection.metric} under {detection.floorValue}, <Link href={`/detections/${detection.id}`}>detected</Link>{" "}
+            <strong>{preview.fromVersion}</strong> is below its floor: {detection.metric} under {formatNumber(detection.floorValue)}, <Link href={`/detections/${detection.id}`}>detected</Link>{" "}
             <Time value={detection.detectedAt} /> (
-            {formatDurationMs(detection.timeToDetectMs)} after the regression began).
+            {formatDuration(detection.timeToDetectMs)} after the regression began).
           </p>
           {canRequest && !preview.inFlight ? (
             <div className="row">
@@ -51,7 +53,7 @@ export async function RollbackPanel({ slug }: { slug: string }) {
                 {op.kind === "REHEARSAL" ? "Rehearsal" : "Rollback"} {op.fromVersion} → {op.toVersion}
               </Link>{" "}
               <Badge tone={STATUS_TONE[op.status]}>{statusLabel(op.status)}</Badge> <Time value={op.requestedAt} />
-              {op.timeToRollbackMs !== null ? <> · time to roll back {formatDurationMs(op.timeToRollbackMs)}</> : null}
+              {op.timeToRollbackMs !== null ? <> · time to roll back {formatDuration(op.timeToRollbackMs)}</> : null}
             </li>
           ))}
         </ul>

@@ -1,9 +1,11 @@
 import type { ReactNode } from "react";
 
-export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+/** `page` when the empty state is the whole page (not found, forbidden): its title is the h1. */
+export function EmptyState({ title, page = false, children }: { title: string; page?: boolean; children?: ReactNode }) {
+  const Heading = page ? "h1" : "h2";
   return (
     <div className="empty" role="status">
-      <h2>{title}</h2>
+      <Heading>{title}</Heading>
       {children ? <div>{children}</div> : null}
     </div>
   );

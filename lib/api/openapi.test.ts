@@ -96,4 +96,24 @@ describe("buildOpenApiDocument", () => {
     const body = create.requestBody!.content["application/json"]!.schema as { properties: { serving: { oneOf: { properties: { kind: { const: string } } }[] } } };
     expect(body.properties.serving.oneOf.map((member) => member.properties.kind.const)).toEqual([...servingBackends.kinds]);
   });
+
+  it("documents how the evaluator decides on both policy routes: window, gaps, samples and no data", () => {
+    const policy = buildOpenApiDocument().paths["/api/v1/deployments/{deployment}/policy"]!;
+    for (const method of ["get", "put"]) {
+      const description = (policy[method] as { description: string }).description;
+      expect(description, method).toMatch(/every point in the window/i);
+      expect(description, method).toMatch(/max\(2 × sampleIntervalSeconds, 5 % of windowSeconds\)/);
+      expect(description, method).toMatch(/fewer than `minSamples`/);
+      expect(description, method).toMatch(/`no_data`/);
+    }
+    const body = (policy.put as Operation).requestBody!.content["application/json"]!.schema as { properties: Record<string, { description?: string }> };
+    for (const field of ["windowSeconds", "evaluationIntervalSeconds", "minSamples", "sampleIntervalSeconds"]) {
+      expect(body.properties[field]?.description, field).toBeTruthy();
+    }
+  });
+
+  it("says that an unknown or repeated query parameter is refused", () => {
+    const series = buildOpenApiDocument().paths["/api/v1/deployments/{deployment}/series"]!.get as Operation & { responses: Record<string, { description: string }> };
+    expect(series.responses["400"]!.description).toMatch(/unknown or repeated query parameter/);
+  });
 });

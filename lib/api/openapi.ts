@@ -109,7 +109,9 @@ function operationObject(operation: ApiOperation) {
         : { description: response.description, ...(response.body ? { content: jsonContent(response.body, "output") } : {}) };
   }
   if (operation.requestBody || parameters.length > 0) {
-    responses["400"] ??= errorResponse("Invalid input; `issues` names each offending field");
+    responses["400"] ??= errorResponse(
+      `Invalid input; \`issues\` names each offending field${parameters.some((p) => p.in === "query") ? ". An unknown or repeated query parameter is refused, not ignored" : ""}`,
+    );
   }
   if (operation.role !== "PUBLIC") {
     responses["401"] ??= errorResponse("No bearer token, or one that is unknown, revoked or whose owner is disabled");

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Role } from "@prisma/client";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Actor } from "@/lib/actor";
 import { REQUEST_PATH_HEADER, signInUrl } from "./callback-url";
@@ -22,6 +22,15 @@ export const userActor = (user: CurrentUser): Actor => ({
   userId: user.id,
 });
 
+/** The role the page being rendered needed and the user lacked, for forbidden.tsx to name. */
+export const refusedPage = cache((): { need: Role | null } => ({ need: null }));
+
+/** Answers 403 with the forbidden page, at the URL that was asked for. */
+export function forbidPage(need: Role | null): never {
+  refusedPage().need = need;
+  forbidden();
+}
+
 /**
  * For pages: signed-in, with at least `role`, or sent where they can do something about it —
  * to sign in and then back to this very page (its path comes from proxy.ts).
@@ -29,6 +38,6 @@ export const userActor = (user: CurrentUser): Actor => ({
 export async function requirePageUser(role: Role = "VIEWER"): Promise<CurrentUser> {
   const user = await getCurrentUser();
   if (!user) redirect(signInUrl((await headers()).get(REQUEST_PATH_HEADER)));
-  if (!hasRole(user.role, role)) redirect(`/forbidden?need=${role}`);
+  if (!hasRole(user.role, role)) forbidPage(role);
   return user;
 }

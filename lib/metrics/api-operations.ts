@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ApiOperation } from "@/lib/api/openapi";
 import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
+import { EVALUATION_RULES } from "./evaluator";
 import { detectionsQuery, metricsBatchBody, policyQuery, seriesQueryFields } from "./api-schemas";
 import { rollbackPolicySchema } from "./policy";
 
@@ -24,6 +25,7 @@ export const metricsOperations: readonly ApiOperation[] = [
     method: "get",
     path: "/api/v1/deployments/{deployment}/policy",
     summary: "The deployment's rollback policies, with the effective floor, its source and the last verdict",
+    description: EVALUATION_RULES,
     tag: "metrics",
     role: "VIEWER",
     pathParams: deploymentParam,
@@ -35,6 +37,7 @@ export const metricsOperations: readonly ApiOperation[] = [
     method: "put",
     path: "/api/v1/deployments/{deployment}/policy",
     summary: "Create or replace the rollback policy for one metric",
+    description: EVALUATION_RULES,
     tag: "metrics",
     role: "APPROVER",
     pathParams: deploymentParam,

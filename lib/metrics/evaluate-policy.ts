@@ -1,6 +1,7 @@
 import "server-only";
 import { SYSTEM_ACTOR } from "@/lib/actor";
 import { db } from "@/lib/db";
+import { formatNumber } from "@/lib/format-number";
 import { newRequestId, runMutation } from "@/lib/mutation";
 import { requestRollback } from "@/lib/rollbacks/request-rollback";
 import { announceDetection } from "@/lib/webhooks/announce-detection";
@@ -170,14 +171,14 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
   if (result.detectionId) announceDetection(result.detectionId);
   let rollback: { id: string; status: string } | { error: string } | null = null;
   if (result.detectionId && "slug" in result && policy.action !== "notify") {
-    log(`detection ${result.detectionId}: ${result.slug} ${policy.metric} on ${result.version} below the floor ${result.floor} for the whole window; requesting a rollback`);
+    log(`detection ${result.detectionId}: ${result.slug} ${policy.metric} on ${result.version} below the floor ${formatNumber(result.floor)} for the whole window; requesting a rollback`);
     try {
       // Its own transaction: the detection stands even when the rollback cannot be opened
       // (e.g. one is already in flight), and the idempotency key makes a repeat harmless.
       const opened = await requestRollback(ctx, {
         deploymentSlug: result.slug,
         mode: "plan",
-        reason: `${policy.metric} on ${result.version} held below its floor ${result.floor} for the whole ${policy.windowSeconds}-second window (detection ${result.detectionId})`,
+        reason: `${policy.metric} on ${result.version} held below its floor ${formatNumber(result.floor)} for the whole ${policy.windowSeconds}-second window (detection ${result.detectionId})`,
         detectionId: result.detectionId,
         idempotencyKey: `detection:${result.detectionId}`,
         origin: "detection",

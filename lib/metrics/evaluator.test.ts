@@ -97,7 +97,7 @@ describe("evaluateWindow", () => {
     expect(v.verdict).toBe("no_data");
     if (v.verdict === "no_data") {
       expect(v.code).toBe("gap");
-      expect(v.reason).toContain("310 s");
+      expect(v.reason).toContain("5m 10s without points");
     }
   });
 

@@ -1,3 +1,4 @@
+import { formatDuration } from "@/lib/format-duration";
 import { DEFAULT_SAMPLE_INTERVAL_SECONDS, type Direction } from "./policy";
 import type { MetricSample } from "./types";
 
@@ -76,6 +77,18 @@ export function gapToleranceMs(
 ): number {
   return Math.max(2 * expectedSampleIntervalSeconds, 0.05 * windowSeconds) * 1000;
 }
+
+/**
+ * How a policy's window is judged, for people reading the API contract. Kept beside the code it
+ * describes; evaluator.test.ts pins each rule.
+ */
+export const EVALUATION_RULES = [
+  "**How a policy is evaluated.** Every `evaluationIntervalSeconds` the evaluator looks at the live version's points in the window [now − `windowSeconds`, now], both ends included. It answers one of three verdicts:",
+  "- `breach` when **every point in the window** is below the floor (above it for `lower_is_better`); a point equal to the floor is not a breach. The regression start walks back from the window through earlier breaching points. A breach opens a detection and, per `action`, notifies, requests a rollback or starts one.",
+  "- `healthy` when any point in the window does not breach: one good point breaks the run.",
+  "- `no_data` (never healthy, never a breach) when the window holds fewer than `minSamples` points, or its points do not cover it: the first point starts later than the gap tolerance after the window start, two consecutive points are further apart than the tolerance, or the last point is older than the tolerance at `now`. The gap tolerance is max(2 × sampleIntervalSeconds, 5 % of windowSeconds): one lost point is tolerated, and a long window does not go blind over a short hiccup. A metric that stopped reporting has not shown that the breach was sustained up to now.",
+  "Points with a non-finite time or value are ignored; a window with no points is `no_data` whatever `minSamples` says. `minSamples` may be at most `windowSeconds / sampleIntervalSeconds`, the most the window can hold at one point per interval.",
+].join("\n\n");
 
 /**
  * The sustained-window trigger, evaluated at `now` over [now − windowSeconds, now] (both ends
@@ -205,11 +218,11 @@ function evaluateSorted<T extends MetricSample>(
       `${window.length} points in the window; at least ${s.minSamples} needed`,
     );
   }
-  const tolerance = `${s.toleranceMs / 1000} s`;
+  const tolerance = formatDuration(s.toleranceMs);
   if (first.ts - windowStart > s.toleranceMs) {
     return noData(
       "leading_gap",
-      `first point is ${(first.ts - windowStart) / 1000} s after the window start (tolerance ${tolerance})`,
+      `first point is ${formatDuration(first.ts - windowStart)} after the window start (tolerance ${tolerance})`,
     );
   }
   for (let i = 1; i < window.length; i++) {
@@ -217,14 +230,14 @@ function evaluateSorted<T extends MetricSample>(
     if (gap > s.toleranceMs) {
       return noData(
         "gap",
-        `${gap / 1000} s without points inside the window (tolerance ${tolerance})`,
+        `${formatDuration(gap)} without points inside the window (tolerance ${tolerance})`,
       );
     }
   }
   if (now - last.ts > s.toleranceMs) {
     return noData(
       "trailing_gap",
-      `last point is ${(now - last.ts) / 1000} s before the window end (tolerance ${tolerance})`,
+      `last point is ${formatDuration(now - last.ts)} before the window end (tolerance ${tolerance})`,
     );
   }
 

@@ -3,7 +3,6 @@ import {
   defaultMinBuckets,
   establishPriorFloor,
   explicitFloor,
-  formatMetricValue,
   humaniseSeconds,
   quantileLinear,
 } from "./floor";
@@ -213,15 +212,6 @@ describe("formatting", () => {
     expect(humaniseSeconds(21_600)).toBe("6-hour");
     expect(humaniseSeconds(86_400)).toBe("1-day");
     expect(humaniseSeconds(90)).toBe("90-second");
-  });
-
-  it("rounds values to four significant digits without losing the integer part", () => {
-    expect(formatMetricValue(0.9050000000000001)).toBe("0.905");
-    expect(formatMetricValue(0.905234)).toBe("0.9052");
-    expect(formatMetricValue(0.005)).toBe("0.005");
-    expect(formatMetricValue(245.234)).toBe("245.2");
-    expect(formatMetricValue(12_345.6)).toBe("12346");
-    expect(formatMetricValue(-0.25)).toBe("-0.25");
   });
 
   it("requires a quarter of the lookback's buckets, at least two", () => {

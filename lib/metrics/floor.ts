@@ -1,3 +1,4 @@
+import { formatNumber } from "@/lib/format-number";
 import type { Direction, PriorFloorRule } from "./policy";
 import type { MetricSample } from "./types";
 
@@ -119,8 +120,8 @@ export function establishPriorFloor(input: EstablishPriorFloorInput): PriorFloor
   const toleranceText =
     rule.tolerance === 0
       ? ""
-      : `, ${direction === "higher_is_better" ? "less" : "plus"} ${formatMetricValue(rule.tolerance)}`;
-  const description = `${priorVersion}: ${rule.lookbackDays}-day p${formatPercent(effectiveQuantile)} of ${humaniseSeconds(rule.bucketSeconds)} means${toleranceText} = ${formatMetricValue(value)}`;
+      : `, ${direction === "higher_is_better" ? "less" : "plus"} ${formatNumber(rule.tolerance)}`;
+  const description = `${priorVersion}: ${rule.lookbackDays}-day p${formatPercent(effectiveQuantile)} of ${humaniseSeconds(rule.bucketSeconds)} means${toleranceText} = ${formatNumber(value)}`;
 
   return {
     kind: "established",
@@ -142,7 +143,7 @@ export function explicitFloor(value: number): EstablishedFloor<ExplicitFloorSour
   return {
     kind: "established",
     value,
-    source: { mode: "explicit", description: `explicit floor ${formatMetricValue(value)}` },
+    source: { mode: "explicit", description: `explicit floor ${formatNumber(value)}` },
   };
 }
 
@@ -174,14 +175,6 @@ export function humaniseSeconds(seconds: number): string {
   if (seconds > 0 && seconds % 3_600 === 0) return `${seconds / 3_600}-hour`;
   if (seconds > 0 && seconds % 60 === 0) return `${seconds / 60}-minute`;
   return `${seconds}-second`;
-}
-
-/** Four significant digits, but never rounding away an integer part: 0.90523 → "0.9052", 245.23 → "245.2". */
-export function formatMetricValue(value: number): string {
-  if (value === 0 || !Number.isFinite(value)) return String(value);
-  const magnitude = Math.floor(Math.log10(Math.abs(value)));
-  const decimals = Math.min(10, Math.max(0, 3 - magnitude));
-  return String(Number(value.toFixed(decimals)));
 }
 
 function formatPercent(q: number): string {

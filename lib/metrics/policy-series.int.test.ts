@@ -168,4 +168,14 @@ describe("evaluation, detections and series", () => {
     const read = await (await getPolicy(apiRequest(`/x`, { token }), params({ deployment: slug }))).json();
     expect(read.policies[0]).toMatchObject({ effectiveFloor: null, floorUnavailable: expect.stringContaining("the metric source could not say (configuration error") });
   });
+
+  it("refuses a query parameter it does not know instead of answering the default 24 hours", async () => {
+    const { slug } = await makeMetricsDeployment({ promotedAt: new Date(Date.now() - 2 * HOUR) });
+    const { token } = await makeToken("VIEWER");
+    const response = await getSeries(apiRequest("/x?metric=canary_accuracy&range=1h", { token }), params({ deployment: slug }));
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body.issues).toEqual([{ path: "query.range", message: expect.stringContaining("unknown query parameter") }]);
+    expect(body.message).toContain("metric, from, to, maxPoints");
+  });
 });

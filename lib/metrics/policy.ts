@@ -82,10 +82,16 @@ export const rollbackPolicySchema = z
       source: metricSources.inputSchema.default({ kind: "push" }),
       direction: directionSchema,
       floor: floorRuleSchema,
-      windowSeconds: positiveInt("windowSeconds", MIN_WINDOW_SECONDS, MAX_WINDOW_SECONDS),
-      evaluationIntervalSeconds: positiveInt("evaluationIntervalSeconds", MIN_EVALUATION_INTERVAL_SECONDS),
-      minSamples: positiveInt("minSamples", 1),
-      sampleIntervalSeconds: positiveInt("sampleIntervalSeconds", 1).default(DEFAULT_SAMPLE_INTERVAL_SECONDS),
+      windowSeconds: positiveInt("windowSeconds", MIN_WINDOW_SECONDS, MAX_WINDOW_SECONDS).describe(
+        "How long the breach must hold: every point in [now − windowSeconds, now] must breach",
+      ),
+      evaluationIntervalSeconds: positiveInt("evaluationIntervalSeconds", MIN_EVALUATION_INTERVAL_SECONDS).describe(
+        "How often the window is evaluated; at most windowSeconds",
+      ),
+      minSamples: positiveInt("minSamples", 1).describe("Fewer points than this in the window is no_data, not healthy"),
+      sampleIntervalSeconds: positiveInt("sampleIntervalSeconds", 1)
+        .default(DEFAULT_SAMPLE_INTERVAL_SECONDS)
+        .describe("The collectors' point spacing; a hole wider than max(2 × this, 5 % of windowSeconds) makes the window no_data"),
       action: rollbackActionSchema,
     },
     {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { IncidentTimestamps } from "@/lib/incidents/timings";
-import { formatDuration, validateTimelineOrder } from "./durations";
+import { validateTimelineOrder } from "./durations";
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 5, 17, 9, 0) + minutes * 60_000);
-const MIN = 60_000;
 
 // The worked example: v14 live two days, a six-hour slide, rolled back nine minutes after detection.
 const example: IncidentTimestamps = {
@@ -54,25 +53,5 @@ describe("validateTimelineOrder", () => {
 
   it("reports one warning for one misplaced timestamp", () => {
     expect(validateTimelineOrder({ ...example, detectedAt: at(-400) })).toHaveLength(1);
-  });
-});
-
-describe("formatDuration", () => {
-  it.each([
-    [0, "0s"],
-    [400, "<1s"],
-    [42_000, "42s"],
-    [8 * MIN + 42_000, "8m 42s"],
-    [8 * MIN, "8m"],
-    [8 * MIN + 42_999, "8m 42s"],
-    [6 * 60 * MIN + 2 * MIN + 30_000, "6h 2m"],
-    [60 * MIN, "1h"],
-    [2 * 24 * 60 * MIN + 3 * 60 * MIN + 59 * MIN, "2d 3h"],
-    [24 * 60 * MIN, "1d"],
-    [-(8 * MIN + 42_000), "-8m 42s"],
-    [null, "—"],
-    [Number.NaN, "—"],
-  ] as const)("formats %s as %s", (ms, expected) => {
-    expect(formatDuration(ms)).toBe(expected);
   });
 });

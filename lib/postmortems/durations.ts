@@ -63,25 +63,3 @@ export function validateTimelineOrder(ts: IncidentTimestamps): TimelineWarning[]
   }
   return warnings;
 }
-
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-/** "8m 42s", "6h 2m", "2d 3h": the two largest units, truncated, a zero second unit dropped. */
-export function formatDuration(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms)) return "—";
-  const sign = ms < 0 ? "-" : "";
-  const abs = Math.abs(ms);
-  if (abs === 0) return "0s";
-  if (abs < SECOND) return `${sign}<1s`;
-
-  const pair = (major: number, majorUnit: string, minor: number, minorUnit: string) =>
-    minor === 0 ? `${sign}${major}${majorUnit}` : `${sign}${major}${majorUnit} ${minor}${minorUnit}`;
-
-  if (abs < MINUTE) return `${sign}${Math.floor(abs / SECOND)}s`;
-  if (abs < HOUR) return pair(Math.floor(abs / MINUTE), "m", Math.floor((abs % MINUTE) / SECOND), "s");
-  if (abs < DAY) return pair(Math.floor(abs / HOUR), "h", Math.floor((abs % HOUR) / MINUTE), "m");
-  return pair(Math.floor(abs / DAY), "d", Math.floor((abs % DAY) / HOUR), "h");
-}

@@ -1,5 +1,6 @@
+import { formatDuration } from "@/lib/format-duration";
 import { incidentTimings, type IncidentTimestamps } from "@/lib/incidents/timings";
-import { TIMELINE_ORDER, TIMESTAMP_LABELS, formatDuration, validateTimelineOrder } from "./durations";
+import { TIMELINE_ORDER, TIMESTAMP_LABELS, validateTimelineOrder } from "./durations";
 import type {
   ActionItemStatus,
   GateAddition,

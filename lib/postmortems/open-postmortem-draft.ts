@@ -1,5 +1,6 @@
 import "server-only";
 import type { MutationScope } from "@/lib/mutation";
+import { formatNumber } from "@/lib/format-number";
 
 /**
  * Opens the draft postmortem of a completed incident rollback, already linked to the
@@ -35,7 +36,7 @@ export async function openPostmortemDraft(scope: MutationScope, rollbackId: stri
       title: `${operation.deployment.slug}: ${name(operation.fromVersionId)} rolled back to ${name(operation.toVersionId)}`,
       trigger: operation.reason,
       detectionSignal: detection
-        ? `${detection.metric} held below the floor ${detection.floorValue} (${detection.floorSource}) for the whole window`
+        ? `${detection.metric} held below the floor ${formatNumber(detection.floorValue)} (${detection.floorSource}) for the whole window`
         : "",
       impactStartedAt: detection?.regressionStartedAt ?? null,
       detectedAt: detection?.detectedAt ?? null,

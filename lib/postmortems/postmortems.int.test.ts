@@ -143,7 +143,8 @@ describe("review flow", () => {
     const { id, requester } = await incident();
     await expect(submitPostmortem(ctxOf(requester.actor), id)).rejects.toMatchObject({
       code: "VALIDATION",
-      message: expect.stringContaining("summary, whatHappened, impact"),
+      // Named as the form labels them; the issues keep the field paths for API clients.
+      message: expect.stringContaining("Summary, What the bad model did, Impact"),
       details: { issues: expect.arrayContaining([{ path: "gateAddition.description", message: "required before review" }]) },
     });
     expect((await db().postmortem.findUniqueOrThrow({ where: { id } })).status).toBe("DRAFT");

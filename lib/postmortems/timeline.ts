@@ -1,5 +1,6 @@
 // One incident timeline from three records: the typed timestamps (with those corrected by hand
 // marked), the rollback's persisted steps, and the audit log of the incident's objects.
+import { formatNumber } from "@/lib/format-number";
 import type { IncidentTimestamps } from "@/lib/incidents/timings";
 import { TIMELINE_ORDER, TIMESTAMP_LABELS, type TimestampField } from "./durations";
 
@@ -76,7 +77,7 @@ function timestampDescription(field: TimestampField, detection: TimelineInput["d
   const base = label.charAt(0).toUpperCase() + label.slice(1);
   if (detection && field === "impactStartedAt") return `${base}: ${detection.metric} began its sustained breach`;
   if (detection && field === "detectedAt") {
-    return `${base}: ${detection.metric} held below the floor ${detection.floorValue} (${detection.floorSource})`;
+    return `${base}: ${detection.metric} held below the floor ${formatNumber(detection.floorValue)} (${detection.floorSource})`;
   }
   return base;
 }

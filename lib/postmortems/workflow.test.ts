@@ -66,7 +66,10 @@ describe("submitForReview", () => {
       "missedCheck.detail",
       "gateAddition.description",
     ]);
-    expect(error.message).toContain("summary, detectionSignal");
+    // Named as the form labels them; the paths stay in `missing` (the API's issues).
+    expect(error.message).toBe(
+      "fill in before review: Summary, Detection signal, Why the check missed it, Missed check detail, Gate addition",
+    );
   });
 
   it("treats an absent missed check as all three of its fields missing", () => {

@@ -1,6 +1,8 @@
 // The postmortem's review workflow, its gate addition and its action items. User mistakes come
 // back as Results with a message to show; nothing here throws for them.
 
+import { requiredFieldLabel } from "./field-labels";
+
 export type PostmortemStatus = "DRAFT" | "IN_REVIEW" | "APPROVED" | "CLOSED";
 export type Severity = "SEV1" | "SEV2" | "SEV3" | "SEV4";
 export type MissedCheckReason = "MISSING_CATEGORY" | "LOOSE_THRESHOLD" | "UNREPRESENTATIVE_DATA" | "NOT_RUN";
@@ -70,7 +72,7 @@ export function missingRequiredFields(content: PostmortemContent): string[] {
 function requireComplete(content: PostmortemContent): Result<true, WorkflowError> {
   const missing = missingRequiredFields(content);
   if (missing.length === 0) return ok(true);
-  const message = `fill in before review: ${missing.join(", ")}`;
+  const message = `fill in before review: ${missing.map(requiredFieldLabel).join(", ")}`;
   return { ok: false, error: { code: "missing_fields", message, missing } };
 }
 

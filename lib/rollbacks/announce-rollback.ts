@@ -1,9 +1,9 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { formatDuration } from "@/lib/format-duration";
 import { deliverWebhookEvent, type WebhookEventName } from "@/lib/webhooks/deliver-webhook";
 import { POSTMORTEM_TIMESTAMP_SELECT, timingsOfRollback } from "@/lib/incidents/timings";
 
-const seconds = (ms: number | null) => (ms === null ? "—" : `${(ms / 1000).toFixed(1)} s`);
 
 /**
  * Tells the outside world (webhooks) what just happened to an operation. Called after the change
@@ -33,7 +33,7 @@ export function announceRollback(operationId: string, event: Exclude<WebhookEven
     const text: Record<typeof event, string> = {
       "rollback.requested": `${head} requested by ${op.requestedByLabel} (${op.mode.toLowerCase()}): ${op.reason}`,
       "rollback.approved": `${head} ${op.approvedBy ? `approved by ${op.approvedBy.email}` : `approved automatically (${op.decisionNote ?? "policy"})`}; executing`,
-      "rollback.completed": `${head} completed: ${to} carries all traffic (executed in ${seconds(timings.timeToExecuteMs)}, time to roll back ${seconds(timings.timeToRollbackMs)})`,
+      "rollback.completed": `${head} completed: ${to} carries all traffic (executed in ${formatDuration(timings.timeToExecuteMs)}, time to roll back ${formatDuration(timings.timeToRollbackMs)})`,
       "rollback.failed": `${head} FAILED: ${op.failureReason ?? "unknown cause"}. The database still shows ${from} live; the serving plane may be half-moved.`,
       "rehearsal.failed": `${head} FAILED: ${op.failureReason ?? "unknown cause"}`,
     };

@@ -163,7 +163,7 @@ describe("executing a rollback on the serving simulator", () => {
     await scene.approve(id);
     const op = await finished(id);
     expect(op.status).toBe("FAILED");
-    expect(op.failureReason).toBe("invalidate_consumers: no acknowledgement within 0.7 s from reply-drafter (the rollback plan blocks on unacknowledged consumers)");
+    expect(op.failureReason).toBe("invalidate_consumers: no acknowledgement within 700ms from reply-drafter (the rollback plan blocks on unacknowledged consumers)");
     expect((await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } })).liveVersionId).toBe(scene.id("v14"));
 
     // The consumer speaks again; the retry re-checks each step against the serving plane.

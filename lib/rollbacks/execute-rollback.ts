@@ -7,6 +7,7 @@ import { loadDeploymentSnapshot, saveDeploymentSnapshot } from "@/lib/deployment
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { isDatabaseUnavailable } from "@/lib/errors";
+import { formatNumber } from "@/lib/format-number";
 import { newRequestId, runMutation, type MutationContext } from "@/lib/mutation";
 import { servingAdapterFor } from "@/lib/serving/for-deployment";
 import { ExecutionInterrupted, StepFailure, type StepDetail } from "@/lib/serving/moves";
@@ -178,7 +179,7 @@ async function complete(ctx: MutationContext, exec: ExecutionContext, outcomes: 
     if (!next.ok) throw new Error(`${exec.slug}: ${next.error.message}`);
     const detection = op.detection;
     const description = detection
-      ? `${op.reason} (${detection.metric} below the floor ${detection.floorValue} from ${detection.regressionStartedAt.toISOString()}, detected ${detection.detectedAt.toISOString()})`
+      ? `${op.reason} (${detection.metric} below the floor ${formatNumber(detection.floorValue)} from ${detection.regressionStartedAt.toISOString()}, detected ${detection.detectedAt.toISOString()})`
       : op.reason;
     await saveDeploymentSnapshot(tx, stored, next.value, {
       now,

@@ -2,6 +2,7 @@ import "server-only";
 import type { Prisma, RollbackStep } from "@prisma/client";
 import { hasRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
+import { formatNumber } from "@/lib/format-number";
 import {
   checkInterrupted,
   invalidateConsumers,
@@ -102,7 +103,7 @@ async function watchCanary(ctx: ExecutionContext, target: VersionRef, since: Dat
     });
     if (breach) {
       throw new StepFailure(
-        `canary breach on ${target.version} during the ${percent}% dwell: ${breach.metric} fell below the floor ${breach.floorValue} (${breach.floorSource}, detection ${breach.id})`,
+        `canary breach on ${target.version} during the ${percent}% dwell: ${breach.metric} fell below the floor ${formatNumber(breach.floorValue)} (${breach.floorSource}, detection ${breach.id})`,
         { detectionId: breach.id },
       );
     }

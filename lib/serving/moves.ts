@@ -3,6 +3,7 @@
 // what is not already true, so running a move again (a retry, a resumed worker) never repeats a
 // change the backend already shows. A move that needs a capability the backend lacks is SKIPPED,
 // with the reason on record. Rollbacks (both legs) and applied promotions are built from these.
+import { formatDuration } from "@/lib/format-duration";
 import { lackingReason, type ServingCapabilities, type ServingCapability } from "./capabilities";
 import { sameManifest, toServingManifest } from "./manifest";
 import { describeServingFailure, ServingError, type DeploymentStatus, type ServingAdapter, type Stickiness, type TrafficWeight } from "./port";
@@ -225,15 +226,15 @@ export async function invalidateConsumers(
   }
   detail = { ...detail, acknowledged: acks.acknowledged, unacknowledged: acks.pending };
   if (acks.pending.length === 0) return { status: "SUCCEEDED", detail };
-  const seconds = Math.round(input.ackTimeoutMs / 100) / 10;
+  const waited = formatDuration(input.ackTimeoutMs);
   const blocking = acks.pending.filter((id) => input.acks.blocksAll || input.acks.blockingConsumers.has(id));
   if (blocking.length > 0) {
     const why = input.acks.blocksAll ? `${input.acks.setBy} blocks on unacknowledged consumers` : "they are marked blocking";
-    throw new StepFailure(`no acknowledgement within ${seconds} s from ${blocking.join(", ")} (${why})`, detail);
+    throw new StepFailure(`no acknowledgement within ${waited} from ${blocking.join(", ")} (${why})`, detail);
   }
   return {
     status: "SUCCEEDED",
-    detail: { ...detail, warning: `no acknowledgement within ${seconds} s from ${acks.pending.join(", ")}; completed anyway because ${input.acks.setBy} does not block on it` },
+    detail: { ...detail, warning: `no acknowledgement within ${waited} from ${acks.pending.join(", ")}; completed anyway because ${input.acks.setBy} does not block on it` },
   };
 }
 

@@ -95,7 +95,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     <td>{event.actorLabel}</td>
                     <td><code>{event.action}</code></td>
                     <td className="small">{event.targetType} <code>{event.targetId}</code></td>
-                    <td className="small mono">
+                    <td className="small mono break-anywhere">
                       {summary(event.before)}
                       {event.before && event.after ? " → " : ""}
                       {summary(event.after)}

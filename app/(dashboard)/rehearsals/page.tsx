@@ -8,7 +8,7 @@ import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { hasRole } from "@/lib/auth/roles";
-import { formatDuration } from "@/lib/postmortems/durations";
+import { formatDuration } from "@/lib/format-duration";
 import { listRehearsalOverview } from "@/lib/rehearsals/manage-rehearsals";
 import { describePair } from "@/lib/rehearsals/readiness";
 import { RefreshWhileRunning, RehearseNowButton, ScheduleForm } from "./rehearsal-controls";

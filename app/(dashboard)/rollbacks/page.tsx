@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { formatDurationMs, STATUS_TONE } from "@/components/rollbacks/format";
+import { STATUS_TONE } from "@/components/rollbacks/format";
 import { TimingDefinitions } from "@/components/incidents/timing-definitions";
+import { formatDuration } from "@/lib/format-duration";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -55,8 +56,8 @@ function RollbackTable({ label, rows, now }: { label: string; rows: RollbackView
               <td className="small">
                 <Time value={op.requestedAt} now={now} /> by {op.requestedBy}
               </td>
-              <td>{formatDurationMs(op.timeToDetectMs)}</td>
-              <td title={`decide ${formatDurationMs(op.timeToDecideMs)} + execute ${formatDurationMs(op.timeToExecuteMs)}`}>{formatDurationMs(op.timeToRollbackMs)}</td>
+              <td>{formatDuration(op.timeToDetectMs)}</td>
+              <td title={`decide ${formatDuration(op.timeToDecideMs)} + execute ${formatDuration(op.timeToExecuteMs)}`}>{formatDuration(op.timeToRollbackMs)}</td>
               <td className="small">
                 {op.failureReason ? `failed: ${op.failureReason}` : op.reason}
                 {op.detectionId ? (

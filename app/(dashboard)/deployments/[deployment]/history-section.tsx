@@ -4,6 +4,7 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Time } from "@/components/ui/time";
 import type { TimelineEntry } from "@/lib/deployments/get-deployment-timeline";
+import { formatNumber } from "@/lib/format-number";
 
 const OUTCOME_TONE: Record<string, Tone> = {
   COMPLETED: "ok",
@@ -23,7 +24,7 @@ function EntryText({ entry, model }: { entry: TimelineEntry; model: string }) {
           <Badge tone="info">promotion</Badge> {version(entry.version)} went live
           {entry.replacedVersion ? <> replacing {version(entry.replacedVersion)}</> : null}
           {entry.override ? <> <Badge tone="warn">override: was rolled back here</Badge></> : null}
-          <span className="muted small"> · by {entry.actor}{entry.floor !== null ? ` · floor ${entry.floor}` : ""}</span>
+          <span className="muted small"> · by {entry.actor}{entry.floor !== null ? ` · floor ${formatNumber(entry.floor)}` : ""}</span>
         </>
       );
     case "rollback":

@@ -3,7 +3,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 
 export default function DeploymentNotFound() {
   return (
-    <EmptyState title="No such deployment">
+    <EmptyState page title="No such deployment">
       <p>No deployment has this slug. It may never have been created, or the link has a typo.</p>
       <Link href="/deployments">All deployments</Link>
     </EmptyState>

@@ -5,14 +5,14 @@ import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { DetectionOutcome } from "@/components/metrics/detections-list";
 import { EvidenceChart } from "@/components/metrics/evidence-chart";
 import { statusLabel } from "@/components/registry/tones";
-import { formatDurationMs } from "@/components/rollbacks/format";
+import { formatDuration } from "@/lib/format-duration";
 import { PageHeader } from "@/components/ui/page-header";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { AppError } from "@/lib/errors";
 import { getDetection } from "@/lib/metrics/detections";
-import { formatMetricValue } from "@/lib/metrics/floor";
+import { formatNumber } from "@/lib/format-number";
 
 export const metadata: Metadata = { title: "Detection" };
 
@@ -37,7 +37,7 @@ export default async function DetectionPage({ params }: { params: Promise<{ id: 
   const stat = (key: string) => {
     const value = stats[key];
     if (typeof value !== "number") return "—";
-    return key === "mean" || key === "min" || key === "max" ? formatMetricValue(value) : String(value);
+    return key === "mean" || key === "min" || key === "max" ? formatNumber(value) : String(value);
   };
   const windowStart = typeof stats.windowStart === "string" ? stats.windowStart : null;
   const windowEnd = typeof stats.windowEnd === "string" ? stats.windowEnd : null;
@@ -82,7 +82,7 @@ export default async function DetectionPage({ params }: { params: Promise<{ id: 
           <dl className="kv">
             <dt>Floor</dt>
             <dd>
-              <strong className="mono">{formatMetricValue(detection.floorValue)}</strong> <span className="muted">— {detection.floorSource}</span>
+              <strong className="mono">{formatNumber(detection.floorValue)}</strong> <span className="muted">— {detection.floorSource}</span>
             </dd>
             <dt>Window</dt>
             <dd>
@@ -100,7 +100,7 @@ export default async function DetectionPage({ params }: { params: Promise<{ id: 
             </dd>
             <dt>Time to detect (TTD)</dt>
             <dd className="mono" data-testid="detection-ttd">
-              {formatDurationMs(detection.timeToDetectMs)}
+              {formatDuration(detection.timeToDetectMs)}
             </dd>
             {STATS.map(([key, label]) => (
               <div key={key} style={{ display: "contents" }}>
@@ -121,7 +121,7 @@ export default async function DetectionPage({ params }: { params: Promise<{ id: 
               <EvidenceChart
                 points={detection.evidence}
                 floor={detection.floorValue}
-                label={`Line chart of ${detection.evidence.length} ${detection.metric} points of ${detection.version}, against the floor ${formatMetricValue(detection.floorValue)}`}
+                label={`Line chart of ${detection.evidence.length} ${detection.metric} points of ${detection.version}, against the floor ${formatNumber(detection.floorValue)}`}
               />
               <details>
                 <summary>The {detection.evidence.length} points as a table</summary>
@@ -138,7 +138,7 @@ export default async function DetectionPage({ params }: { params: Promise<{ id: 
                       {detection.evidence.map((p) => (
                         <tr key={p.ts}>
                           <td className="mono small">{p.ts.slice(0, 19).replace("T", " ")}</td>
-                          <td className="mono">{formatMetricValue(p.value)}</td>
+                          <td className="mono">{formatNumber(p.value)}</td>
                           <td className="mono">{p.sampleCount}</td>
                         </tr>
                       ))}

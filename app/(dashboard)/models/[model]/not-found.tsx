@@ -3,7 +3,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 
 export default function ModelNotFound() {
   return (
-    <EmptyState title="Not in the registry">
+    <EmptyState page title="Not in the registry">
       <p>No model, or no version of it, has this name. Versions are only ever added by registration, never renamed.</p>
       <Link href="/models">All models</Link>
     </EmptyState>

@@ -10,11 +10,12 @@ import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { hasRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
+import { formatDuration } from "@/lib/format-duration";
 import { TIMING_DEFINITIONS } from "@/lib/incidents/timings";
-import { TIMELINE_ORDER, TIMESTAMP_LABELS, formatDuration } from "@/lib/postmortems/durations";
+import { TIMELINE_ORDER, TIMESTAMP_LABELS } from "@/lib/postmortems/durations";
 import { getPostmortem } from "@/lib/postmortems/get-postmortem";
 import { defaultDueDate } from "@/lib/postmortems/workflow";
-import { ActionItemControls, AddActionItemForm, GateAdditionControls, ReviewActions, ReviewForm, TimestampCorrectionForm } from "./postmortem-forms";
+import { ActionItemControls, AddActionItemForm, GateAdditionControls, MissingFields, ReviewActions, ReviewForm, TimestampCorrectionForm } from "./postmortem-forms";
 import { statusLabel } from "@/components/registry/tones";
 
 export const metadata: Metadata = { title: "Postmortem" };
@@ -76,11 +77,7 @@ export default async function PostmortemPage({ params }: { params: Promise<{ id:
 
       <section className="card stack" aria-labelledby="review">
         <h2 id="review">Review</h2>
-        {pm.status === "DRAFT" && pm.missingFields.length > 0 ? (
-          <p className="small" data-testid="missing-fields">
-            Fill in before review: {pm.missingFields.join(", ")}
-          </p>
-        ) : null}
+        {pm.status === "DRAFT" && pm.missingFields.length > 0 ? <MissingFields fields={pm.missingFields} /> : null}
         {pm.status === "APPROVED" && pm.closureBlockers.length > 0 ? (
           <div className="small">
             Approved by {pm.reviewApprovedBy} <Time value={pm.reviewApprovedAt} />. Closes when:
@@ -92,7 +89,7 @@ export default async function PostmortemPage({ params }: { params: Promise<{ id:
           </div>
         ) : null}
         {pm.status === "CLOSED" ? <p className="small">Closed: the gate addition is enforced and every action item is settled.</p> : null}
-        <ReviewActions id={pm.id} status={pm.status} canEdit={canEdit} canReview={canReview} />
+        <ReviewActions id={pm.id} status={pm.status} canEdit={canEdit} canReview={canReview} revision={`${pm.updatedAt.toISOString()} ${pm.status} ${pm.missingFields.join()}`} />
         <p className="small muted">Authors: {pm.authors.length === 0 ? "none yet" : pm.authors.map((a) => a.name).join(", ")}</p>
         {pm.reviews.length > 0 ? (
           <ul className="small" aria-label="Review history">

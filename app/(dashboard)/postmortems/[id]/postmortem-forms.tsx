@@ -13,25 +13,32 @@ import {
   submitPostmortemAction,
   transitionActionItemAction,
 } from "@/lib/postmortems/actions";
+import { REQUIRED_FIELD_LABELS, requiredFieldLabel, reviewFieldId } from "@/lib/postmortems/field-labels";
 
 type Outcome = { ok: true; data: unknown } | { ok: false; error: { message: string } };
 type Message = { tone: "error" | "success"; text: string } | null;
 
-function useAction() {
+/**
+ * Runs a server action and keeps its outcome on screen. With `revision` (what the postmortem
+ * looks like now), a refusal is dropped once the postmortem changes, e.g. when a save supplied
+ * the fields a submit was refused for.
+ */
+function useAction(revision?: string) {
   const router = useRouter();
-  const [message, setMessage] = useState<Message>(null);
+  const [outcome, setOutcome] = useState<{ message: Message; revision?: string }>({ message: null });
   const [pending, startTransition] = useTransition();
   const run = (action: () => Promise<Outcome>, success: string | ((data: unknown) => string)) =>
     startTransition(async () => {
       const result = await action();
       if (result.ok) {
-        setMessage({ tone: "success", text: typeof success === "string" ? success : success(result.data) });
+        setOutcome({ message: { tone: "success", text: typeof success === "string" ? success : success(result.data) }, revision });
         router.refresh();
       } else {
-        setMessage({ tone: "error", text: result.error.message });
+        setOutcome({ message: { tone: "error", text: result.error.message }, revision });
       }
     });
-  return { message, pending, run, setMessage };
+  const stale = outcome.message?.tone === "error" && outcome.revision !== revision;
+  return { message: stale ? null : outcome.message, pending, run };
 }
 
 function Feedback({ message }: { message: Message }) {
@@ -63,13 +70,39 @@ export type EditableFields = {
 };
 
 const TEXT_AREAS: [keyof EditableFields, string, string][] = [
-  ["summary", "Summary", "What happened, in two sentences."],
-  ["whatHappened", "What the bad model did", "Its behaviour in production, as users met it."],
-  ["impact", "Impact", "Who was affected and how."],
-  ["trigger", "Trigger", "What in the live traffic set it off."],
+  ["summary", REQUIRED_FIELD_LABELS.summary, "What happened, in two sentences."],
+  ["whatHappened", REQUIRED_FIELD_LABELS.whatHappened, "Its behaviour in production, as users met it."],
+  ["impact", REQUIRED_FIELD_LABELS.impact, "Who was affected and how."],
+  ["trigger", REQUIRED_FIELD_LABELS.trigger, "What in the live traffic set it off."],
   ["contributingFactors", "Contributing factors", ""],
-  ["detectionSignal", "Detection signal", "The metric and floor that caught it."],
+  ["detectionSignal", REQUIRED_FIELD_LABELS.detectionSignal, "The metric and floor that caught it."],
 ];
+
+/** The review's missing fields by their labels, each a link that takes the reader to the field. */
+export function MissingFields({ fields }: { fields: readonly string[] }) {
+  return (
+    <p className="small" data-testid="missing-fields">
+      Fill in before review:{" "}
+      {fields.map((path, index) => (
+        <span key={path}>
+          {index > 0 ? ", " : null}
+          <a
+            href={`#${reviewFieldId(path)}`}
+            onClick={(event) => {
+              const field = document.getElementById(reviewFieldId(path));
+              if (!field) return;
+              event.preventDefault();
+              field.scrollIntoView({ block: "center" });
+              field.focus();
+            }}
+          >
+            {requiredFieldLabel(path)}
+          </a>
+        </span>
+      ))}
+    </p>
+  );
+}
 
 const REASONS = [
   ["MISSING_CATEGORY", "Missing category"],
@@ -106,8 +139,8 @@ export function ReviewForm({ id, fields, editable, gateLocked }: { id: string; f
     });
   }
   return (
-    <form className="form stack" onSubmit={onSubmit} aria-label="Postmortem review form">
-      <fieldset disabled={!editable || pending} className="stack">
+    <form className="form form-wide stack" onSubmit={onSubmit} aria-label="Postmortem review form">
+      <fieldset disabled={!editable || pending} className="stack bare">
         <label className="field">
           Title
           <input className="input" name="title" defaultValue={fields.title} required maxLength={200} />
@@ -124,13 +157,13 @@ export function ReviewForm({ id, fields, editable, gateLocked }: { id: string; f
           <label className="field" key={name}>
             {label}
             {hint ? <span className="small muted">{hint}</span> : null}
-            <textarea className="input" name={name} rows={3} defaultValue={String(fields[name] ?? "")} />
+            <textarea className="input" id={reviewFieldId(name)} name={name} rows={5} defaultValue={String(fields[name] ?? "")} />
           </label>
         ))}
         <div className="form-inline">
           <label className="field">
             Share of traffic affected (%)
-            <input className="input" name="impactTrafficPercent" type="number" min={0} max={100} step="any" defaultValue={fields.impactTrafficShare === null ? "" : fields.impactTrafficShare * 100} />
+            <input className="input" name="impactTrafficPercent" type="number" min={0} max={100} step="any" defaultValue={fields.impactTrafficShare === null ? "" : Number((fields.impactTrafficShare * 100).toPrecision(12))} />
           </label>
           <label className="field">
             Requests affected
@@ -140,12 +173,12 @@ export function ReviewForm({ id, fields, editable, gateLocked }: { id: string; f
         <fieldset className="stack">
           <legend>The missed offline check</legend>
           <label className="field">
-            Suite or slice that should have caught it
-            <input className="input" name="missedCheckSuite" defaultValue={fields.missedCheckSuite} />
+            {REQUIRED_FIELD_LABELS["missedCheck.suite"]}
+            <input className="input" id={reviewFieldId("missedCheck.suite")} name="missedCheckSuite" defaultValue={fields.missedCheckSuite} />
           </label>
           <label className="field">
-            Why it did not
-            <select className="input" name="missedCheckReason" defaultValue={fields.missedCheckReason ?? ""}>
+            {REQUIRED_FIELD_LABELS["missedCheck.reason"]}
+            <select className="input" id={reviewFieldId("missedCheck.reason")} name="missedCheckReason" defaultValue={fields.missedCheckReason ?? ""}>
               <option value="">Choose…</option>
               {REASONS.map(([value, label]) => (
                 <option key={value} value={value}>
@@ -155,16 +188,23 @@ export function ReviewForm({ id, fields, editable, gateLocked }: { id: string; f
             </select>
           </label>
           <label className="field">
-            Missed check detail
-            <textarea className="input" name="missedCheckDetail" rows={2} defaultValue={fields.missedCheckDetail} />
+            {REQUIRED_FIELD_LABELS["missedCheck.detail"]}
+            <textarea className="input" id={reviewFieldId("missedCheck.detail")} name="missedCheckDetail" rows={3} defaultValue={fields.missedCheckDetail} />
           </label>
         </fieldset>
         <fieldset className="stack">
           <legend>The gate addition</legend>
           {gateLocked ? <p className="small muted">The gate addition is past PROPOSED; its description is final.</p> : null}
           <label className="field">
-            Gate addition
-            <textarea className="input" name="gateAdditionDescription" rows={2} defaultValue={fields.gateAdditionDescription} disabled={gateLocked} />
+            {REQUIRED_FIELD_LABELS["gateAddition.description"]}
+            <textarea
+              className="input"
+              id={reviewFieldId("gateAddition.description")}
+              name="gateAdditionDescription"
+              rows={3}
+              defaultValue={fields.gateAdditionDescription}
+              disabled={gateLocked}
+            />
           </label>
           <label className="field">
             Gate addition suite
@@ -173,7 +213,7 @@ export function ReviewForm({ id, fields, editable, gateLocked }: { id: string; f
         </fieldset>
         <label className="field">
           Lessons
-          <textarea className="input" name="lessons" rows={3} defaultValue={fields.lessons} />
+          <textarea className="input" name="lessons" rows={5} defaultValue={fields.lessons} />
         </label>
         <div className="row">
           <button className="button primary" type="submit">
@@ -187,8 +227,8 @@ export function ReviewForm({ id, fields, editable, gateLocked }: { id: string; f
 }
 
 /** Submit (OPERATOR, from DRAFT), approve or request changes (APPROVER, from IN_REVIEW). */
-export function ReviewActions({ id, status, canEdit, canReview }: { id: string; status: string; canEdit: boolean; canReview: boolean }) {
-  const { message, pending, run } = useAction();
+export function ReviewActions({ id, status, canEdit, canReview, revision }: { id: string; status: string; canEdit: boolean; canReview: boolean; revision: string }) {
+  const { message, pending, run } = useAction(revision);
   const [comment, setComment] = useState("");
   return (
     <div className="stack">

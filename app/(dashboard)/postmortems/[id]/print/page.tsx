@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { StatusBadge } from "@/components/postmortems/postmortem-status-badge";
 import { requirePageUser } from "@/lib/auth/current-user";
-import { TIMELINE_ORDER, TIMESTAMP_LABELS, formatDuration } from "@/lib/postmortems/durations";
+import { formatDuration } from "@/lib/format-duration";
+import { TIMELINE_ORDER, TIMESTAMP_LABELS } from "@/lib/postmortems/durations";
 import { formatUtc } from "@/lib/format-time";
 import { getPostmortem } from "@/lib/postmortems/get-postmortem";
 import { statusLabel } from "@/components/registry/tones";

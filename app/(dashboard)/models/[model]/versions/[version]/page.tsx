@@ -5,11 +5,13 @@ import { loadOrNotFound } from "@/components/registry/load-or-not-found";
 import { ManifestComparison } from "@/components/registry/manifest-comparison";
 import { VERSION_STATUS_TONE, statusLabel } from "@/components/registry/tones";
 import { Badge } from "@/components/ui/badge";
+import { Digest } from "@/components/ui/digest";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
+import { formatNumber } from "@/lib/format-number";
 import { getModelVersionDetail, type ModelVersionDetail } from "@/lib/registry/get-model-version-detail";
 import { RetentionCell } from "../../retention-cell";
 
@@ -60,13 +62,15 @@ export default async function ModelVersionPage({ params, searchParams }: Props) 
             <dt>Artifact</dt>
             <dd className="mono small">{v.artifactUri}</dd>
             <dt>Digest</dt>
-            <dd className="mono small">{v.artifactDigest}</dd>
+            <dd className="small">
+              <Digest value={v.artifactDigest} label="artifact digest" />
+            </dd>
             <dt>Offline scores</dt>
             <dd className="mono small">
               {Object.keys(v.offlineScores).length === 0
                 ? "none recorded"
                 : Object.entries(v.offlineScores)
-                    .map(([name, score]) => `${name}: ${score}`)
+                    .map(([name, score]) => `${name}: ${formatNumber(score)}`)
                     .join(" · ")}
             </dd>
             <dt>Retention</dt>
