@@ -13,7 +13,7 @@ export const storedSource = (row: PolicySourceColumns) => storedKind(row.sourceK
 /** A source whose every read fails with `reason`: a stored configuration its kind no longer accepts. */
 function misconfigured(reason: string): MetricSource {
   const refuse = () => Promise.reject(new MetricSourceError("configuration", reason));
-  return { window: refuse, priorHistory: refuse, chartSeries: refuse };
+  return { window: refuse, priorHistory: refuse, chartSeries: refuse, inspect: refuse };
 }
 
 /** The source a policy reads its metric from, built by its kind from its stored configuration. */
