@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { deliverWebhookEvent, type WebhookEventName } from "@/lib/webhooks/deliver-webhook";
+import { deliverWebhookEvent, type RollbackWebhookEventName } from "@/lib/webhooks/deliver-webhook";
 import { rollbackTimings } from "./status";
 
 const seconds = (ms: number | null) => (ms === null ? "—" : `${(ms / 1000).toFixed(1)} s`);
@@ -9,7 +9,7 @@ const seconds = (ms: number | null) => (ms === null ? "—" : `${(ms / 1000).toF
  * Tells the outside world (webhooks) what just happened to an operation. Called after the change
  * committed; never throws and is not awaited on the rollback's critical path.
  */
-export function announceRollback(operationId: string, event: WebhookEventName): void {
+export function announceRollback(operationId: string, event: RollbackWebhookEventName): void {
   void (async () => {
     const op = await db().rollbackOperation.findUnique({
       where: { id: operationId },
@@ -29,7 +29,7 @@ export function announceRollback(operationId: string, event: WebhookEventName): 
     const what = op.kind === "REHEARSAL" ? `rehearsal ${from} → ${to} → ${from}` : `rollback ${from} → ${to}`;
     const head = `*${op.deployment.slug}*: ${what}`;
     const timings = rollbackTimings(op);
-    const text: Record<WebhookEventName, string> = {
+    const text: Record<RollbackWebhookEventName, string> = {
       "rollback.requested": `${head} requested by ${op.requestedByLabel} (${op.mode.toLowerCase()}): ${op.reason}`,
       "rollback.approved": `${head} ${op.approvedBy ? `approved by ${op.approvedBy.email}` : `approved automatically (${op.decisionNote ?? "policy"})`}; executing`,
       "rollback.completed": `${head} completed: ${to} carries all traffic (executed in ${seconds(timings.timeToExecuteMs)}, time to roll back ${seconds(timings.timeToRollbackMs)})`,
