@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTestCertificate, startPrometheus, type PromSample, type RunningPrometheus } from "@/lib/testing/prometheus";
+import { makeTestCertificate, startPrometheus, type PromSample, type PromSeries, type RunningPrometheus } from "@/lib/testing/prometheus";
 import { metricSources } from "..";
 import type { MetricSource, SeriesRef } from "../source";
 
@@ -22,7 +22,7 @@ function samples(from: number, to: number, value: (ts: number) => number): PromS
 }
 
 /** Counters of a router that answers 100 requests a step, `accuracy(ts)` of them correct. */
-function router(version: string, accuracy: (ts: number) => number, perStep = 100) {
+function router(version: string, accuracy: (ts: number) => number, perStep = 100): PromSeries[] {
   let requests = 0;
   let correct = 0;
   const rows = samples(now - 3 * HOUR, now, (ts) => ts).map(([ts]) => {
@@ -36,7 +36,7 @@ function router(version: string, accuracy: (ts: number) => number, perStep = 100
   ];
 }
 
-const series = [
+const series: PromSeries[] = [
   ...router("v2", () => 0.9),
   // No traffic at all: the ratio is 0/0.
   ...router("v3", () => 0.9, 0),
