@@ -158,11 +158,3 @@ export async function queryRange(connection: PrometheusConnection, query: string
   const data = await post(connection, "/api/v1/query_range", { query, start: seconds(range.start), end: seconds(range.end), step: seconds(range.stepMs) });
   return matrixOf(data, "query_range");
 }
-
-/** The series' labels as PromQL writes them, e.g. `{pod="a", version="v2"}`. */
-export function formatLabels(labels: Record<string, string>): string {
-  return `{${Object.entries(labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
-    .join(", ")}}`;
-}

@@ -3,8 +3,8 @@ import { createHash } from "node:crypto";
 import { bucketMeans } from "../../floor";
 import type { MetricSample } from "../../types";
 import { MetricSourceError, type FoundSeries, type MetricSource, type PriorHistory, type SeriesRef } from "../source";
-import { formatLabels, queryRange, type MatrixSeries, type PrometheusConnection } from "./client";
-import { expandTemplate } from "./promql-template";
+import { queryRange, type MatrixSeries, type PrometheusConnection } from "./client";
+import { expandTemplate, formatLabels } from "./promql-template";
 import { chartStepMs, floorStepMs, rangeRequests, type RangeRequest } from "./range-plan";
 
 // A policy's metric read from Prometheus: its PromQL, placeholders filled in for the version

@@ -105,3 +105,11 @@ export function expandTemplate(query: string, values: PlaceholderValues): string
   }
   return out + query.slice(at);
 }
+
+/** A series' labels as PromQL writes them, e.g. `{pod="a", version="v2"}`. */
+export function formatLabels(labels: Record<string, string>): string {
+  return `{${Object.entries(labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+    .join(", ")}}`;
+}
