@@ -67,12 +67,13 @@ const configSchema = z
       })
       .optional(),
     headers: z
-      .record(
-        z.string().regex(/^[A-Za-z0-9-]{1,100}$/, "a header name is letters, digits and dashes").refine((name) => !OWN_HEADERS.has(name.toLowerCase()), {
-          error: (issue) => `${String(issue.input)} is set by Reversegate itself (credentials go in auth)`,
-        }),
-        z.string().max(1000).regex(/^[^\r\n]*$/, "a header value is one line"),
-      )
+      .record(z.string(), z.string().max(1000).regex(/^[^\r\n]*$/, "a header value is one line"))
+      .superRefine((headers, ctx) => {
+        for (const name of Object.keys(headers)) {
+          if (!/^[A-Za-z0-9-]{1,100}$/.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "a header name is letters, digits and dashes" });
+          else if (OWN_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: "custom", path: [name], message: `${name} is set by Reversegate itself (credentials go in auth)` });
+        }
+      })
       .optional()
       .describe("Other request headers, e.g. Mimir's tenant X-Scope-OrgID (not for secrets)"),
   })
