@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { startPrometheus, type RunningPrometheus } from "@/lib/testing/prometheus";
-import { expect, storageStateFor, test } from "./fixtures";
+import { appOrigin, expect, storageStateFor, test } from "./fixtures";
 
 // "Test query" in the policy panel against a real Prometheus (Debian's, on backfilled data): an
 // operator tries queries and sees the series found, the latest value and the verdict without
@@ -22,7 +22,8 @@ test.beforeAll(async ({ browser }) => {
     series: ["a", "b"].map((pod) => ({ name: "router_accuracy", labels: { deployment: slug, version: "v2", pod }, samples: lastHour(0.74) })),
   });
 
-  const admin = await browser.newContext({ storageState: storageStateFor("admin") });
+  // Sent with the admin's session cookie, so as from the app's own page (same Origin).
+  const admin = await browser.newContext({ storageState: storageStateFor("admin"), extraHTTPHeaders: { origin: appOrigin } });
   const api = admin.request;
   const ok = async (response: Awaited<ReturnType<typeof api.post>>) => expect(response.status(), await response.text()).toBeLessThan(300);
   for (const [version, seed] of [["v1", "c"], ["v2", "d"]] as const) {
