@@ -1,21 +1,17 @@
-import { Badge, type Tone } from "@/components/ui/badge";
+import type { ReactNode } from "react";
+import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import { formatNumber } from "@/lib/format-number";
 import { humaniseSeconds } from "@/lib/metrics/floor";
 import type { PolicyView } from "@/lib/metrics/policy-store";
-
-const VERDICT: Record<string, { tone: Tone; text: string }> = {
-  healthy: { tone: "ok", text: "healthy" },
-  breach: { tone: "bad", text: "breach" },
-  no_data: { tone: "warn", text: "no data" },
-  error: { tone: "bad", text: "evaluation error" },
-};
+import { VerdictBadge } from "./verdict-badge";
 
 const ACTION_TEXT = { notify: "notify only", request: "request a rollback (needs approval)", auto: "roll back automatically" } as const;
 
 /** A rollback policy as an operator reads it: the floor and its source, the window, and the last verdict. */
-export function PolicyPanel({ policy }: { policy: PolicyView }) {
-  const verdict = policy.lastVerdict ? VERDICT[policy.lastVerdict] : null;
+export function PolicyPanel({ policy, editor }: { policy: PolicyView; editor?: ReactNode }) {
+  const query = typeof policy.source.query === "string" ? policy.source.query : null;
+  const failing = policy.consecutiveErrors >= policy.consecutiveErrorLimit;
   const reason = typeof policy.lastStats?.reason === "string" ? policy.lastStats.reason : null;
   return (
     <div className="card" data-testid="policy-panel">
@@ -26,6 +22,11 @@ export function PolicyPanel({ policy }: { policy: PolicyView }) {
         <dt>Source</dt>
         <dd>
           <span className="mono">{policy.sourceDescription.kind}</span> <span className="muted">— {policy.sourceDescription.label}, {policy.sourceDescription.target}</span>
+          {query ? (
+            <pre className="mono small" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }} data-testid="policy-query">
+              {query}
+            </pre>
+          ) : null}
         </dd>
         <dt>Floor</dt>
         <dd>
@@ -47,11 +48,27 @@ export function PolicyPanel({ policy }: { policy: PolicyView }) {
         <dd>{ACTION_TEXT[policy.action]}</dd>
         <dt>Last verdict</dt>
         <dd data-testid="policy-last-verdict">
-          {verdict ? <Badge tone={verdict.tone}>{verdict.text}</Badge> : <Badge>not evaluated yet</Badge>}{" "}
-          {policy.lastEvaluatedAt ? <Time value={policy.lastEvaluatedAt} /> : null}
+          <VerdictBadge verdict={policy.lastVerdict} /> {policy.lastEvaluatedAt ? <Time value={policy.lastEvaluatedAt} /> : null}
           {reason ? <div className="small muted">{reason}</div> : null}
         </dd>
+        <dt>Source errors</dt>
+        <dd data-testid="policy-source-errors">
+          {policy.consecutiveErrors > 0 ? (
+            <Badge tone={failing ? "bad" : "warn"}>
+              {policy.consecutiveErrors} in a row{failing ? ", notified" : ""}
+            </Badge>
+          ) : (
+            <span>none in a row</span>
+          )}{" "}
+          <span className="small muted">(notifies at {policy.consecutiveErrorLimit})</span>
+          {policy.lastError ? (
+            <div className="small muted">
+              last: {policy.lastError.message} — <Time value={policy.lastError.at} />
+            </div>
+          ) : null}
+        </dd>
       </dl>
+      {editor}
     </div>
   );
 }

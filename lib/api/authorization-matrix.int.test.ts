@@ -45,6 +45,7 @@ const ROUTE_RULES: Record<string, Access> = {
   "GET /api/v1/deployments/[deployment]/detections": "VIEWER",
   "GET /api/v1/deployments/[deployment]/policy": "VIEWER",
   "PUT /api/v1/deployments/[deployment]/policy": "APPROVER",
+  "POST /api/v1/deployments/[deployment]/policy/test": "OPERATOR",
   "POST /api/v1/deployments/[deployment]/promotions": "OPERATOR",
   "GET /api/v1/deployments/[deployment]/rollback-plan": "VIEWER",
   "PUT /api/v1/deployments/[deployment]/rollback-plan": "APPROVER",
@@ -79,6 +80,8 @@ const NOT_CALLED_HERE = new Set(["GET /api/auth/[...nextauth]", "POST /api/auth/
 
 const ACTION_RULES: Record<string, Role> = {
   "lib/deployments/actions.ts#saveRollbackPlanAction": "APPROVER",
+  "lib/metrics/actions.ts#savePolicyAction": "APPROVER",
+  "lib/metrics/actions.ts#testPolicyAction": "OPERATOR",
   "lib/postmortems/actions.ts#savePostmortemAction": "OPERATOR",
   "lib/postmortems/actions.ts#correctTimestampAction": "OPERATOR",
   "lib/postmortems/actions.ts#submitPostmortemAction": "OPERATOR",

@@ -39,6 +39,16 @@ function template(key: string, slug: string, model: string): Record<string, unkn
   const templates: Record<string, Record<string, unknown>> = {
     "POST /api/v1/deployments": { slug: "fuzz-dep", model, serving: { kind: "http", baseUrl: "http://127.0.0.1:4010" }, consumers: ["a"] },
     "PUT /api/v1/deployments/[deployment]/policy": { metric: "canary_accuracy", direction: "HIGHER_IS_BETTER", floor: { mode: "explicit", value: 0.9 }, windowSeconds: 600, evaluationIntervalSeconds: 60, minSamples: 5, action: "notify" },
+    "POST /api/v1/deployments/[deployment]/policy/test": {
+      metric: "canary_accuracy",
+      source: { kind: "prometheus", url: "http://127.0.0.1:9", query: 'up{version="{{version}}"}', timeoutSeconds: 1 },
+      direction: "higher_is_better",
+      floor: { mode: "explicit", value: 0.9 },
+      windowSeconds: 600,
+      evaluationIntervalSeconds: 60,
+      minSamples: 5,
+      action: "notify",
+    },
     "PUT /api/v1/deployments/[deployment]/rollback-plan": { mode: "ramp", rampStages: [10, 100], rampDwellSeconds: 60, requireDistinctApprover: true },
     "POST /api/v1/deployments/[deployment]/promotions": { version: "v13", floor: 0.9, override: false, apply: false },
     "POST /api/v1/deployments/[deployment]/rollbacks": { mode: "instant", reason: "fuzz", targetVersion: "v13" },

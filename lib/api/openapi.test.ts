@@ -75,6 +75,7 @@ describe("buildOpenApiDocument", () => {
       "/api/v1/deployments/{deployment}/promotions",
       "/api/v1/metrics",
       "/api/v1/deployments/{deployment}/policy",
+      "/api/v1/deployments/{deployment}/policy/test",
       "/api/v1/deployments/{deployment}/rollback-plan",
       "/api/v1/deployments/{deployment}/series",
       "/api/v1/deployments/{deployment}/detections",

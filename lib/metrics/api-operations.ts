@@ -45,6 +45,22 @@ export const metricsOperations: readonly ApiOperation[] = [
     responses: { 201: { description: "Created" }, 200: { description: "Replaced" }, 404: { description: "No such deployment" } },
   },
   {
+    id: "testRollbackPolicy",
+    method: "post",
+    path: "/api/v1/deployments/{deployment}/policy/test",
+    summary: "Run a policy against the live version now, without saving it: the series its source finds, the latest values and the verdict",
+    description:
+      "Changes nothing. The answer names the query as run (placeholders filled in), every series the source found over the window with its point count and latest value, the floor (or why there is none) and the verdict an evaluation would record now. An OPERATOR may use an environment credential only on a connection a saved policy of the deployment already uses.",
+    tag: "metrics",
+    role: "OPERATOR",
+    pathParams: deploymentParam,
+    requestBody: rollbackPolicySchema,
+    responses: {
+      200: { description: "`{version, query, window, series: [{labels, points, withoutValue, latest}], seriesError, floor, floorUnavailable, verdict, summary, stats}`" },
+      404: { description: "No such deployment" },
+    },
+  },
+  {
     id: "getSeries",
     method: "get",
     path: "/api/v1/deployments/{deployment}/series",

@@ -1,23 +1,20 @@
 import "server-only";
+import type { Prisma } from "@prisma/client";
 import { SYSTEM_ACTOR } from "@/lib/actor";
 import { db } from "@/lib/db";
 import { formatNumber } from "@/lib/format-number";
 import { newRequestId, runMutation } from "@/lib/mutation";
 import { requestRollback } from "@/lib/rollbacks/request-rollback";
 import { announceDetection } from "@/lib/webhooks/announce-detection";
-import { loadDeploymentContext } from "./deployment-context";
+import { deliverWebhookEvent } from "@/lib/webhooks/deliver-webhook";
+import { loadDeploymentContext, type DeploymentContext } from "./deployment-context";
 import { downsampleMinMax } from "./downsample";
-import { evaluateWindow, type WindowVerdict } from "./evaluator";
+import { judgePolicy } from "./judge-policy";
 import { policyRuleOf, recordVerdict, type Verdict } from "./policy-store";
-import { resolveFloor } from "./resolve-floor";
 import { metricSourceFor } from "./sources/for-policy";
-import { MetricSourceError } from "./sources/source";
-import type { MetricSample } from "./types";
 
 /** Namespace of the per-deployment advisory lock (the first half of the two-int key). */
 const EVALUATION_LOCK_NAMESPACE = 0x52_47_45_56;
-/** How far before the window the regression start may be walked back. */
-const MAX_WALK_BACK_MS = 6 * 3_600_000;
 const MAX_EVIDENCE_POINTS = 500;
 
 export type EvaluationOutcome =
@@ -39,15 +36,21 @@ export type EvaluationOutcome =
 
 type Log = (line: string) => void;
 
+const sameVersions = (a: DeploymentContext, b: DeploymentContext) => a.live?.id === b.live?.id && a.live?.since.getTime() === b.live?.since.getTime() && a.prior?.id === b.prior?.id;
+
 /**
  * One evaluation tick of one policy, at `now` (normally the wall clock; a metric that stopped
  * reporting reads as a trailing gap, i.e. "no data", never as healthy).
  *
- * Runs under a per-deployment advisory lock so that several workers never evaluate the same
- * deployment at once (the loser answers `busy`), and inserts the detection with
- * `ON CONFLICT DO NOTHING` against the partial unique index "one open detection per deployment,
- * metric and version", so a breach that is still there on the next tick does not fire twice.
- * The verdict, its statistics and the detection commit together, with the audit event.
+ * The metric source is read first, outside any transaction (it may be a remote Prometheus that
+ * takes seconds). The verdict is then recorded under a per-deployment advisory lock, so that
+ * several workers never record for the same deployment at once (the loser answers `busy`, as
+ * does a tick whose deployment changed versions while it read), and the detection is inserted
+ * with `ON CONFLICT DO NOTHING` against the partial unique index "one open detection per
+ * deployment, metric and version", so a breach that is still there on the next tick does not
+ * fire twice. The verdict, its statistics and the detection commit together, with the audit
+ * event. A source that cannot answer is an `error` verdict; `consecutiveErrorLimit` of them in a
+ * row notify once (audit and webhook `policy.failing`) until the source answers again.
  */
 export async function evaluatePolicy(policyId: string, options: { now?: number; log?: Log; onlyIfDue?: boolean } = {}): Promise<EvaluationOutcome> {
   const log = options.log ?? (() => {});
@@ -56,85 +59,57 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
   const policy = policyRuleOf(policyRow);
   const intervalSeconds = policy.evaluationIntervalSeconds;
   const ctx = { actor: SYSTEM_ACTOR, requestId: newRequestId() };
+  const now = options.now ?? Date.now();
+  // Scheduled ticks can overlap (a worker's start-up dispatch beside a running chain): the
+  // policy's own record of its last evaluation keeps them an interval apart. Checked here to
+  // spare the source a read, and again under the lock, where it is decided.
+  const dueAt = (lastEvaluatedAt: Date | null) => (lastEvaluatedAt?.getTime() ?? 0) + intervalSeconds * 1000;
+  if (options.onlyIfDue && now < dueAt(policyRow.lastEvaluatedAt)) return { status: "not_due", dueAt: dueAt(policyRow.lastEvaluatedAt) };
+  const context = await loadDeploymentContext({ id: policyRow.deploymentId });
+  const judgement = await judgePolicy(policy, metricSourceFor(policyRow), context, now);
 
-  let evaluatedAt = 0;
   const result = await runMutation(ctx, "OPERATOR", async ({ tx, audit }) => {
     const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`
       SELECT pg_try_advisory_xact_lock(${EVALUATION_LOCK_NAMESPACE}::int, ${policyRow.deploymentId}::int) AS locked`;
     if (!lock?.locked) return null;
-    // Read after the lock: the tick that held it may have just recorded a detection.
-    const now = options.now ?? Date.now();
     if (options.onlyIfDue) {
-      // Scheduled ticks can overlap (a worker's start-up dispatch beside a running chain): the
-      // policy's own record of its last evaluation keeps them an interval apart.
       const { lastEvaluatedAt } = await tx.rollbackPolicy.findUniqueOrThrow({ where: { id: policyId }, select: { lastEvaluatedAt: true } });
-      const dueAt = (lastEvaluatedAt?.getTime() ?? 0) + intervalSeconds * 1000;
-      if (now < dueAt) return { notDueUntil: dueAt };
+      if (now < dueAt(lastEvaluatedAt)) return { notDueUntil: dueAt(lastEvaluatedAt) };
     }
-    evaluatedAt = now;
-    const context = await loadDeploymentContext({ id: policyRow.deploymentId });
-    const record = (verdict: Verdict, stats: Record<string, unknown>) => recordVerdict(tx, policyId, verdict, stats, new Date(now));
-    if (!context.live) {
-      await record("no_data", { reason: "the deployment has no live version" });
-      return { verdict: "no_data" as const, detectionId: null };
-    }
-    const source = metricSourceFor(policyRow);
-    const floor = await resolveFloor(policy.floor, policy.direction, policy.metric, context, source);
-    if (floor.kind === "unavailable") {
-      await record("no_data", { version: context.live.version, reason: `no floor: ${floor.reason}` });
-      return { verdict: "no_data" as const, detectionId: null };
-    }
+    // A promotion or rollback while the source was read: this verdict is about the old versions.
+    if (!sameVersions(context, await loadDeploymentContext({ id: policyRow.deploymentId }))) return null;
 
-    const windowMs = policy.windowSeconds * 1000;
-    const from = Math.max(context.live.since.getTime(), now - windowMs - Math.max(windowMs, MAX_WALK_BACK_MS));
-    let samples: MetricSample[];
-    try {
-      samples = await source.window(
-        { deploymentId: context.id, deployment: context.slug, metric: policy.metric, versionId: context.live.id, version: context.live.version },
-        { from, to: now, stepSeconds: policy.sampleIntervalSeconds },
-      );
-    } catch (error) {
-      // The source could not answer: an error on the policy, never a breach or a pass.
-      if (!(error instanceof MetricSourceError)) throw error;
-      await record("error", { version: context.live.version, code: error.kind, reason: `${error.kind} error: ${error.message}` });
-      return { verdict: "error" as const, detectionId: null };
+    await recordVerdict(tx, policyId, judgement.verdict, judgement.stats, new Date(now));
+    if (judgement.verdict === "error") {
+      const message = String(judgement.stats.reason);
+      const counted = await tx.rollbackPolicy.update({
+        where: { id: policyId },
+        data: { consecutiveErrors: { increment: 1 }, lastError: message, lastErrorAt: new Date(now) },
+        select: { consecutiveErrors: true, consecutiveErrorLimit: true, errorLimitNotifiedAt: true },
+      });
+      if (counted.consecutiveErrors < counted.consecutiveErrorLimit || counted.errorLimitNotifiedAt) return { verdict: judgement.verdict, detectionId: null };
+      await tx.rollbackPolicy.update({ where: { id: policyId }, data: { errorLimitNotifiedAt: new Date(now) } });
+      const failing = { deployment: context.slug, metric: policy.metric, consecutiveErrors: counted.consecutiveErrors, lastError: message };
+      await audit({ action: "policy.failing", targetType: "RollbackPolicy", targetId: policyId, after: failing });
+      return { verdict: judgement.verdict, detectionId: null, failing };
     }
-    const verdict: WindowVerdict = evaluateWindow({
-      samples,
-      now,
-      windowSeconds: policy.windowSeconds,
-      minSamples: policy.minSamples,
-      floor: floor.value,
-      direction: policy.direction,
-      expectedSampleIntervalSeconds: policy.sampleIntervalSeconds,
-    });
-    const windowStats = {
-      version: context.live.version,
-      windowStart: new Date(verdict.windowStart).toISOString(),
-      windowEnd: new Date(verdict.windowEnd).toISOString(),
-      ...verdict.stats,
-      firstTs: verdict.stats.firstTs === null ? null : new Date(verdict.stats.firstTs).toISOString(),
-      lastTs: verdict.stats.lastTs === null ? null : new Date(verdict.stats.lastTs).toISOString(),
-      floor: floor.value,
-      floorSource: floor.source.description,
-      ...(verdict.verdict === "no_data" ? { code: verdict.code, reason: verdict.reason } : {}),
-    };
-    await record(verdict.verdict, windowStats);
-    if (verdict.verdict !== "breach") return { verdict: verdict.verdict, detectionId: null };
+    await tx.rollbackPolicy.update({ where: { id: policyId }, data: { consecutiveErrors: 0, errorLimitNotifiedAt: null } });
+    if (judgement.verdict !== "breach") return { verdict: judgement.verdict, detectionId: null };
 
-    const evidence =
-      verdict.evidence.length > MAX_EVIDENCE_POINTS ? downsampleMinMax(verdict.evidence, MAX_EVIDENCE_POINTS) : verdict.evidence;
+    const live = context.live!;
+    const { breach, floor } = judgement;
+    const evidence = breach.evidence.length > MAX_EVIDENCE_POINTS ? downsampleMinMax(breach.evidence, MAX_EVIDENCE_POINTS) : breach.evidence;
     const created = await tx.detection.createManyAndReturn({
       data: [
         {
           deploymentId: context.id,
           policyId,
-          versionId: context.live.id,
+          versionId: live.id,
           metric: policy.metric,
-          regressionStartedAt: new Date(verdict.regressionStartedAt),
-          detectedAt: new Date(verdict.detectedAt),
-          timeToDetectMs: verdict.timeToDetectMs,
-          windowStats,
+          regressionStartedAt: new Date(breach.regressionStartedAt),
+          detectedAt: new Date(breach.detectedAt),
+          timeToDetectMs: breach.timeToDetectMs,
+          windowStats: judgement.stats as Prisma.InputJsonValue,
           floorValue: floor.value,
           floorSource: floor.source.description,
           evidence: evidence.map((p) => ({ ts: new Date(p.ts).toISOString(), value: p.value, sampleCount: p.sampleCount })),
@@ -154,21 +129,32 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
       after: {
         deployment: context.slug,
         metric: policy.metric,
-        version: context.live.version,
-        regressionStartedAt: new Date(verdict.regressionStartedAt).toISOString(),
-        detectedAt: new Date(verdict.detectedAt).toISOString(),
-        timeToDetectMs: verdict.timeToDetectMs,
+        version: live.version,
+        regressionStartedAt: new Date(breach.regressionStartedAt).toISOString(),
+        detectedAt: new Date(breach.detectedAt).toISOString(),
+        timeToDetectMs: breach.timeToDetectMs,
         floor: floor.value,
         floorSource: floor.source.description,
         action: policy.action,
       },
     });
-    return { verdict: "breach" as const, detectionId: detection.id, slug: context.slug, version: context.live.version, floor: floor.value };
+    return { verdict: "breach" as const, detectionId: detection.id, slug: context.slug, version: live.version, floor: floor.value };
   });
 
   if (!result) return { status: "busy", intervalSeconds };
   if (result.notDueUntil !== undefined) return { status: "not_due", dueAt: result.notDueUntil };
   if (result.detectionId) announceDetection(result.detectionId);
+  if ("failing" in result && result.failing) {
+    const { failing } = result;
+    log(`policy ${policyId}: ${failing.consecutiveErrors} evaluations in a row failed: ${failing.lastError}`);
+    await deliverWebhookEvent({
+      event: "policy.failing",
+      text: `${failing.deployment}: the ${failing.metric} policy could not read its metric ${failing.consecutiveErrors} times in a row — ${failing.lastError}`,
+      deployment: failing.deployment,
+      reason: failing.lastError,
+      details: { metric: failing.metric, consecutiveErrors: failing.consecutiveErrors, policyId },
+    });
+  }
   let rollback: { id: string; status: string } | { error: string } | null = null;
   if (result.detectionId && "slug" in result && policy.action !== "notify") {
     log(`detection ${result.detectionId}: ${result.slug} ${policy.metric} on ${result.version} below the floor ${formatNumber(result.floor)} for the whole window; requesting a rollback`);
@@ -192,5 +178,5 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
   } else if (result.detectionId) {
     log(`detection ${result.detectionId}: ${policy.metric} breached its floor; policy action is notify`);
   }
-  return { status: "evaluated", intervalSeconds, evaluatedAt, verdict: result.verdict, detectionId: result.detectionId, rollback };
+  return { status: "evaluated", intervalSeconds, evaluatedAt: now, verdict: result.verdict, detectionId: result.detectionId, rollback };
 }

@@ -82,34 +82,20 @@ export function establishPriorFloor(input: EstablishPriorFloorInput): PriorFloor
   }
 
   const from = now - rule.lookbackDays * DAY_MS;
-  const bucketMs = rule.bucketSeconds * 1000;
-  const buckets = new Map<number, { weightedSum: number; weight: number }>();
-  for (const s of samples) {
-    if (s.ts < from || s.ts >= now) continue;
-    if (!Number.isFinite(s.value) || !(s.sampleCount > 0)) continue;
-    // Counted back from `now` so the most recent bucket is a whole one.
-    const key = Math.floor((now - 1 - s.ts) / bucketMs);
-    const bucket = buckets.get(key);
-    if (bucket) {
-      bucket.weightedSum += s.value * s.sampleCount;
-      bucket.weight += s.sampleCount;
-    } else {
-      buckets.set(key, { weightedSum: s.value * s.sampleCount, weight: s.sampleCount });
-    }
-  }
+  const buckets = bucketMeans(samples, { until: now, lookbackMs: rule.lookbackDays * DAY_MS, bucketMs: rule.bucketSeconds * 1000 });
 
   const requiredBuckets = input.minBuckets ?? defaultMinBuckets(rule);
-  if (buckets.size < requiredBuckets) {
+  if (buckets.length < requiredBuckets) {
     return {
       kind: "insufficient_history",
       version: priorVersion,
-      bucketCount: buckets.size,
+      bucketCount: buckets.length,
       requiredBuckets,
-      message: `${priorVersion}: only ${buckets.size} ${humaniseSeconds(rule.bucketSeconds)} buckets with data in the ${rule.lookbackDays}-day lookback; at least ${requiredBuckets} needed to establish a prior floor`,
+      message: `${priorVersion}: only ${buckets.length} ${humaniseSeconds(rule.bucketSeconds)} buckets with data in the ${rule.lookbackDays}-day lookback; at least ${requiredBuckets} needed to establish a prior floor`,
     };
   }
 
-  const means = [...buckets.values()].map((b) => b.weightedSum / b.weight).sort((a, b) => a - b);
+  const means = buckets.map((b) => b.value).sort((a, b) => a - b);
   const effectiveQuantile = direction === "higher_is_better" ? rule.quantile : 1 - rule.quantile;
   const quantileValue = quantileLinear(means, effectiveQuantile);
   const value =
@@ -130,12 +116,36 @@ export function establishPriorFloor(input: EstablishPriorFloorInput): PriorFloor
       mode: "prior",
       version: priorVersion,
       description,
-      bucketCount: buckets.size,
+      bucketCount: buckets.length,
       quantileValue,
       from,
       to: now,
     },
   };
+}
+
+/**
+ * The samples in [until − lookbackMs, until) grouped into `bucketMs` buckets counted back from
+ * `until` (so the most recent bucket is a whole one): one sample per bucket with data, at the
+ * bucket's last instant, holding its mean weighted by sample counts and their sum. Samples with
+ * no observations or a non-finite value carry no information and are left out.
+ */
+export function bucketMeans(samples: readonly MetricSample[], { until, lookbackMs, bucketMs }: { until: number; lookbackMs: number; bucketMs: number }): MetricSample[] {
+  const from = until - lookbackMs;
+  const buckets = new Map<number, { weightedSum: number; weight: number }>();
+  for (const s of samples) {
+    if (s.ts < from || s.ts >= until) continue;
+    if (!Number.isFinite(s.value) || !(s.sampleCount > 0)) continue;
+    const key = Math.floor((until - 1 - s.ts) / bucketMs);
+    const bucket = buckets.get(key);
+    if (bucket) {
+      bucket.weightedSum += s.value * s.sampleCount;
+      bucket.weight += s.sampleCount;
+    } else {
+      buckets.set(key, { weightedSum: s.value * s.sampleCount, weight: s.sampleCount });
+    }
+  }
+  return [...buckets].map(([key, b]) => ({ ts: until - 1 - key * bucketMs, value: b.weightedSum / b.weight, sampleCount: b.weight }));
 }
 
 export function explicitFloor(value: number): EstablishedFloor<ExplicitFloorSource> {

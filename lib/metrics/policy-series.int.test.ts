@@ -148,7 +148,7 @@ describe("evaluation, detections and series", () => {
     expect(saved).toMatchObject({ source: { kind: "push" }, sourceDescription: { kind: "push", target: "POST /api/v1/metrics" } });
     const refused = await put({ ...basePolicy, source: { kind: "graphite", url: "http://graphite" } });
     expect(refused.status).toBe(400);
-    expect((await refused.json()).message).toBe('source.kind: kind must be one of "push"');
+    expect((await refused.json()).message).toBe('source.kind: kind must be one of "push", "prometheus"');
 
     // A source kind this build no longer knows: every read is a configuration error.
     await db().rollbackPolicy.update({ where: { id: saved.id }, data: { sourceKind: "graphite", floorMode: "EXPLICIT", floorValue: 0.9, floorRule: undefined } });

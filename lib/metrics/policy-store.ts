@@ -29,6 +29,10 @@ export interface PolicyView extends RollbackPolicy {
   lastEvaluatedAt: string | null;
   lastVerdict: Verdict | null;
   lastStats: Record<string, unknown> | null;
+  /** Evaluations in a row the source could not answer (0 after any answer). */
+  consecutiveErrors: number;
+  /** The source's most recent failure, kept after it recovers. */
+  lastError: { message: string; at: string } | null;
   updatedAt: string;
 }
 
@@ -68,6 +72,7 @@ export function policyRuleOf(row: PolicyRow): RollbackPolicy {
     minSamples: row.minSamples,
     sampleIntervalSeconds: row.sampleIntervalSeconds,
     action: row.action.toLowerCase() as RollbackAction,
+    consecutiveErrorLimit: row.consecutiveErrorLimit,
   };
 }
 
@@ -89,6 +94,7 @@ function rowData(policy: RollbackPolicy) {
     minSamples: policy.minSamples,
     sampleIntervalSeconds: policy.sampleIntervalSeconds,
     action: ACTION_TO_DB[policy.action],
+    consecutiveErrorLimit: policy.consecutiveErrorLimit,
   };
 }
 
@@ -105,6 +111,8 @@ export async function toPolicyView(row: PolicyRow, context: DeploymentContext): 
     lastEvaluatedAt: row.lastEvaluatedAt?.toISOString() ?? null,
     lastVerdict: (row.lastVerdict as Verdict | null) ?? null,
     lastStats: (row.lastStats as Record<string, unknown> | null) ?? null,
+    consecutiveErrors: row.consecutiveErrors,
+    lastError: row.lastError && row.lastErrorAt ? { message: row.lastError, at: row.lastErrorAt.toISOString() } : null,
     updatedAt: row.updatedAt.toISOString(),
   };
 }

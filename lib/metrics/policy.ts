@@ -15,6 +15,8 @@ export const MIN_WINDOW_SECONDS = 60;
 export const MIN_EVALUATION_INTERVAL_SECONDS = 5;
 export const MIN_BUCKET_SECONDS = 60;
 export const MAX_LOOKBACK_DAYS = 90;
+export const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 3;
+export const MAX_CONSECUTIVE_ERROR_LIMIT = 1000;
 
 export const METRIC_NAME_PATTERN = /^[a-z0-9_.-]+$/;
 
@@ -93,6 +95,8 @@ export const rollbackPolicySchema = z
         .default(DEFAULT_SAMPLE_INTERVAL_SECONDS)
         .describe("The collectors' point spacing; a hole wider than max(2 × this, 5 % of windowSeconds) makes the window no_data"),
       action: rollbackActionSchema,
+      /** Evaluations in a row the source may fail before the policy notifies (webhook `policy.failing`). */
+      consecutiveErrorLimit: positiveInt("consecutiveErrorLimit", 1, MAX_CONSECUTIVE_ERROR_LIMIT).default(DEFAULT_CONSECUTIVE_ERROR_LIMIT),
     },
     {
       error: (issue) =>
@@ -125,7 +129,7 @@ export type RollbackAction = z.infer<typeof rollbackActionSchema>;
 export type ExplicitFloorRule = z.infer<typeof explicitFloorSchema>;
 export type PriorFloorRule = z.infer<typeof priorFloorSchema>;
 export type FloorRule = z.infer<typeof floorRuleSchema>;
-/** What a client sends (sampleIntervalSeconds may be omitted). */
+/** What a client sends (sampleIntervalSeconds and consecutiveErrorLimit may be omitted). */
 export type RollbackPolicyInput = z.input<typeof rollbackPolicySchema>;
 /** What the server stores and evaluates (defaults applied). */
 export type RollbackPolicy = z.output<typeof rollbackPolicySchema>;

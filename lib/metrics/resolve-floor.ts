@@ -6,7 +6,12 @@ import { MetricSourceError, type MetricSource } from "./sources/source";
 
 export type ResolvedFloor =
   | { kind: "established"; value: number; source: FloorSource }
-  | { kind: "unavailable"; reason: string };
+  | {
+      kind: "unavailable";
+      reason: string;
+      /** Set when the metric source could not answer: a failed read, not a lack of history. */
+      sourceError?: MetricSourceError;
+    };
 
 /**
  * The floor a policy holds the live version to: its explicit value, or the prior version's
@@ -27,7 +32,7 @@ export async function resolveFloor(rule: FloorRule, direction: Direction, metric
       { before: live.since.getTime(), lookbackDays: rule.lookbackDays, bucketSeconds: rule.bucketSeconds },
     );
   } catch (error) {
-    if (error instanceof MetricSourceError) return { kind: "unavailable", reason: `the metric source could not say (${error.kind} error: ${error.message})` };
+    if (error instanceof MetricSourceError) return { kind: "unavailable", reason: `the metric source could not say (${error.kind} error: ${error.message})`, sourceError: error };
     throw error;
   }
   if (history === null) return { kind: "unavailable", reason: `${prior.version} has no ${metric} history to establish a floor from` };

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { formatDuration } from "@/lib/format-duration";
-import { deliverWebhookEvent, type WebhookEventName } from "@/lib/webhooks/deliver-webhook";
+import { deliverWebhookEvent, type RollbackWebhookEventName } from "@/lib/webhooks/deliver-webhook";
 import { POSTMORTEM_TIMESTAMP_SELECT, timingsOfRollback } from "@/lib/incidents/timings";
 
 
@@ -9,7 +9,7 @@ import { POSTMORTEM_TIMESTAMP_SELECT, timingsOfRollback } from "@/lib/incidents/
  * Tells the outside world (webhooks) what just happened to an operation. Called after the change
  * committed; never throws and is not awaited on the rollback's critical path.
  */
-export function announceRollback(operationId: string, event: Exclude<WebhookEventName, "detection.created">): void {
+export function announceRollback(operationId: string, event: RollbackWebhookEventName): void {
   void (async () => {
     const op = await db().rollbackOperation.findUnique({
       where: { id: operationId },
@@ -30,7 +30,7 @@ export function announceRollback(operationId: string, event: Exclude<WebhookEven
     const what = op.kind === "REHEARSAL" ? `rehearsal ${from} → ${to} → ${from}` : `rollback ${from} → ${to}`;
     const head = `*${op.deployment.slug}*: ${what}`;
     const timings = timingsOfRollback(op);
-    const text: Record<typeof event, string> = {
+    const text: Record<RollbackWebhookEventName, string> = {
       "rollback.requested": `${head} requested by ${op.requestedByLabel} (${op.mode.toLowerCase()}): ${op.reason}`,
       "rollback.approved": `${head} ${op.approvedBy ? `approved by ${op.approvedBy.email}` : `approved automatically (${op.decisionNote ?? "policy"})`}; executing`,
       "rollback.completed": `${head} completed: ${to} carries all traffic (executed in ${formatDuration(timings.timeToExecuteMs)}, time to roll back ${formatDuration(timings.timeToRollbackMs)})`,

@@ -4,13 +4,15 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { pagerDutyMessages } from "./pagerduty";
 
+/** What happens to a rollback or rehearsal operation (lib/rollbacks/announce-rollback.ts). */
+export const ROLLBACK_WEBHOOK_EVENTS = ["rollback.requested", "rollback.approved", "rollback.completed", "rollback.failed", "rehearsal.failed"] as const;
+export type RollbackWebhookEventName = (typeof ROLLBACK_WEBHOOK_EVENTS)[number];
+
 export const WEBHOOK_EVENTS = [
   "detection.created",
-  "rollback.requested",
-  "rollback.approved",
-  "rollback.completed",
-  "rollback.failed",
-  "rehearsal.failed",
+  ...ROLLBACK_WEBHOOK_EVENTS,
+  // A policy's metric source failed consecutiveErrorLimit evaluations in a row (lib/metrics/evaluate-policy.ts).
+  "policy.failing",
 ] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
 

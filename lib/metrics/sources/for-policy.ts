@@ -3,7 +3,7 @@ import type { Prisma } from "@prisma/client";
 import { secretFromEnv } from "@/lib/env";
 import { storedKind } from "@/lib/plugins/kind-registry";
 import { metricSources } from ".";
-import { MetricSourceError, type MetricSource } from "./source";
+import { MetricSourceError, type MetricSource, type MetricSourceDeps } from "./source";
 
 /** The columns a policy keeps its metric source in. */
 export type PolicySourceColumns = { sourceKind: string; sourceConfig: Prisma.JsonValue };
@@ -13,13 +13,16 @@ export const storedSource = (row: PolicySourceColumns) => storedKind(row.sourceK
 /** A source whose every read fails with `reason`: a stored configuration its kind no longer accepts. */
 function misconfigured(reason: string): MetricSource {
   const refuse = () => Promise.reject(new MetricSourceError("configuration", reason));
-  return { window: refuse, priorHistory: refuse, chartSeries: refuse };
+  return { window: refuse, priorHistory: refuse, chartSeries: refuse, inspect: refuse };
 }
 
-/** The source a policy reads its metric from, built by its kind from its stored configuration. */
-export function metricSourceFor(row: PolicySourceColumns): MetricSource {
+/**
+ * The source a policy reads its metric from, built by its kind from its stored configuration;
+ * secrets come from the environment unless `deps` says otherwise.
+ */
+export function metricSourceFor(row: PolicySourceColumns, deps: MetricSourceDeps = { secret: secretFromEnv }): MetricSource {
   try {
-    return metricSources.create(storedSource(row), { secret: secretFromEnv });
+    return metricSources.create(storedSource(row), deps);
   } catch (error) {
     return misconfigured(`${row.sourceKind} source: ${error instanceof Error ? error.message : String(error)}`);
   }

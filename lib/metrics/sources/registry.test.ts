@@ -20,6 +20,7 @@ const constantSource = defineMetricSource({
     },
     priorHistory: async () => null,
     chartSeries: async () => [],
+    inspect: async () => ({ query: null, series: [] }),
   }),
   describe: (config) => ({ target: `always ${config.value}` }),
 });

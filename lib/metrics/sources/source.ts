@@ -38,6 +38,28 @@ export interface MetricSource {
   priorHistory(series: SeriesRef, query: { before: number; lookbackDays: number; bucketSeconds: number }): Promise<PriorHistory | null>;
   /** At most `maxPoints` samples over [from, to] for the chart, keeping each bucket's lowest and highest. */
   chartSeries(series: SeriesRef, range: { from: number; to: number; maxPoints: number }): Promise<MetricSample[]>;
+  /**
+   * What the source finds for the version over [from, to], for "Test query": every series it
+   * read (several, too, which `window` refuses), so a person can see what the query matches.
+   */
+  inspect(series: SeriesRef, range: { from: number; to: number; stepSeconds: number }): Promise<SeriesInspection>;
+}
+
+/** One series a source found. */
+export interface FoundSeries {
+  /** The series' labels, e.g. `{version: "v14"}`. */
+  labels: Record<string, string>;
+  /** Samples with a value. */
+  points: number;
+  /** Samples without one (NaN from a zero-traffic ratio, ±Inf), which the evaluator reads as gaps. */
+  withoutValue: number;
+  latest: MetricSample | null;
+}
+
+export interface SeriesInspection {
+  /** The query the source ran, placeholders filled in; null for a source that runs none. */
+  query: string | null;
+  series: FoundSeries[];
 }
 
 /**

@@ -28,6 +28,12 @@ const pushedPoints: MetricSource = {
     return { until, buckets };
   },
   chartSeries: (series, { from, to, maxPoints }) => downsampledPoints(stored(series), from, to, maxPoints),
+  async inspect(series, { from, to }) {
+    const points = await readPoints(stored(series), from, to);
+    const latest = points[points.length - 1] ?? null;
+    const labels = { deployment: series.deployment, metric: series.metric, version: series.version };
+    return { query: null, series: latest ? [{ labels, points: points.length, withoutValue: 0, latest }] : [] };
+  },
 };
 
 export const pushSource = defineMetricSource({
