@@ -2,6 +2,7 @@
 // exponential backoff, and within a cap on the call's total time. Shared so that the HTTP, HAProxy
 // and KServe backends give up in the same way and an operator reads the same "after N attempts".
 import { ServingError } from "../port";
+import type { ServingDeps } from "../registry";
 
 export interface RetryPolicy {
   /** Per attempt. */
@@ -12,6 +13,11 @@ export interface RetryPolicy {
   backoffMaxMs: number;
   /** Cap on one call's total time, attempts and waits included. */
   maxTotalMs: number;
+}
+
+/** The policy from the SERVING_* settings, with the HTTP backend's caps on backoff and total time. */
+export function retryPolicyFrom(deps: ServingDeps): RetryPolicy {
+  return { timeoutMs: deps.timeoutMs, retries: deps.retries, backoffBaseMs: deps.backoffMs, backoffMaxMs: 5_000, maxTotalMs: 30_000 };
 }
 
 /**

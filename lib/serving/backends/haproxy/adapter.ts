@@ -19,9 +19,10 @@
 // it is detected by the read-back when it touched the same servers, and is otherwise visible to the
 // next step's read. Setting an absolute weight is idempotent, so retrying a write is safe.
 import { createHash } from "node:crypto";
-import { lackingReason, type ServingCapabilities } from "../../capabilities";
+import type { ServingCapabilities } from "../../capabilities";
 import { ServingError, type DeploymentStatus, type ServingAdapter, type TrafficWeight } from "../../port";
 import { withRetries, type RetryPolicy } from "../retry";
+import { refuseLacking } from "../unsupported";
 import type { VersionNames } from "../version-names";
 import { runCommands, type StatsSocket } from "./runtime-api";
 import { describeServer, FORCED_OUT, inRotation, OPERATIONAL_RUNNING, parseServersState, type ServerState } from "./servers-state";
@@ -139,9 +140,6 @@ export function createHaproxyServingAdapter(options: HaproxyAdapterOptions): Ser
     }
   }
 
-  const refuse = (capability: "manifestRestore" | "consumerInvalidation") => () =>
-    Promise.reject(new ServingError("rejected", `${where}: ${lackingReason(capability)}`));
-
   return {
     capabilities,
     checkHealth: async () => {
@@ -178,8 +176,8 @@ export function createHaproxyServingAdapter(options: HaproxyAdapterOptions): Ser
       }
       return toStatus(deployment, after);
     },
-    restoreManifest: refuse("manifestRestore"),
-    invalidateConsumers: refuse("consumerInvalidation"),
-    getInvalidation: refuse("consumerInvalidation"),
+    restoreManifest: refuseLacking(where, "manifestRestore"),
+    invalidateConsumers: refuseLacking(where, "consumerInvalidation"),
+    getInvalidation: refuseLacking(where, "consumerInvalidation"),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineServingBackend } from "../../registry";
+import { retryPolicyFrom } from "../retry";
 import { versionNames, versionNamesSchema } from "../version-names";
 import { createHaproxyServingAdapter, haproxyCapabilities } from "./adapter";
 import { parseStatsSocket } from "./runtime-api";
@@ -38,7 +39,7 @@ export const haproxyBackend = defineServingBackend({
       backend: config.backend,
       servers: versionNames(config.servers),
       sticky: config.sticky,
-      retry: { timeoutMs: deps.timeoutMs, retries: deps.retries, backoffBaseMs: deps.backoffMs, backoffMaxMs: 5_000, maxTotalMs: 30_000 },
+      retry: retryPolicyFrom(deps),
     });
   },
   describe: (config) => ({ target: `backend ${config.backend} via ${config.socket}`, capabilities: haproxyCapabilities(config.sticky) }),
