@@ -4,14 +4,11 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
 import { rollbackOutcomes } from "@/lib/jobs/rollback-outcomes";
-import { newRequestId } from "@/lib/mutation";
-import { approveRollback } from "@/lib/rollbacks/decide-rollback";
 import { executeRollback } from "@/lib/rollbacks/execute-rollback";
-import { requestRollback } from "@/lib/rollbacks/request-rollback";
 import { getRollback } from "@/lib/rollbacks/rollback-views";
 import { servingAdapterFor } from "@/lib/serving/for-deployment";
 import type { ServingAdapter } from "@/lib/serving/port";
-import { makeDeployment, makeRollbackPlan, makeUser } from "@/lib/testing/factories";
+import { makeApprovedRollback } from "@/lib/testing/factories";
 import { HAPROXY_BACKEND, startHaproxy, type HaproxyProcess } from "./haproxy-process";
 
 const REQUESTS = 2_000;
@@ -29,16 +26,8 @@ afterAll(async () => {
 /** v14 live on HAProxy (weight 100, v13 at 0 in haproxy.cfg), v13 the prior, a rollback approved but not run. */
 async function approvedRollback(options: { mode: "instant" | "ramp"; socket: (proc: HaproxyProcess) => string; rampStages?: number[]; dwellSeconds?: number }) {
   haproxy = await startHaproxy({ v13: 0, v14: 100 });
-  const made = await makeDeployment({ versions: ["v12", "v13", "v14"], serving: { kind: "haproxy", socket: options.socket(haproxy), backend: HAPROXY_BACKEND } });
-  await makeRollbackPlan(made.deployment.id, { rampStages: options.rampStages ?? [10, 100], rampDwellSeconds: options.dwellSeconds ?? 0 });
-  const operator = await makeUser("OPERATOR");
-  const approver = await makeUser("APPROVER");
-  const { id } = await requestRollback(
-    { actor: operator.actor, requestId: newRequestId() },
-    { deploymentSlug: made.deployment.slug, mode: options.mode, reason: "canary accuracy below its floor", origin: "manual" },
-  );
-  await approveRollback({ actor: approver.actor, requestId: newRequestId() }, id);
-  return { ...made, id, haproxy };
+  const serving = { kind: "haproxy", socket: options.socket(haproxy), backend: HAPROXY_BACKEND };
+  return { ...(await makeApprovedRollback(serving, { mode: options.mode, rampStages: options.rampStages, rampDwellSeconds: options.dwellSeconds })), haproxy };
 }
 
 const share = (counts: Record<string, number>, version: string) => (counts[version] ?? 0) / REQUESTS;
@@ -95,6 +84,7 @@ describe("rolling back through a real HAProxy", () => {
       ["verify", null, "SUCCEEDED"],
     ]);
     expect(view.steps[1]!.detail).toMatchObject({ reason: "the serving backend cannot restore a version's state manifest" });
+    expect(view.steps[2]!.detail).toMatchObject({ previous: "v14", pinned: "v14", note: "the backend reports v14 pinned until traffic moves to v13" });
     expect(view.steps[6]!.detail).toMatchObject({ reason: "the serving backend cannot tell consumers to drop cached state" });
     expect(view.steps[7]!.detail).toMatchObject({ pinnedVersion: "v13", traffic: [{ version: "v13", percent: 100 }] });
     const deployment = await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } });
