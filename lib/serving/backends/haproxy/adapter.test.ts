@@ -6,7 +6,7 @@ import { toPercents, weightsRevision } from "./adapter";
 import { HAPROXY_BACKEND, startHaproxy, type HaproxyProcess } from "./haproxy-process";
 import { parseStatsSocket, runCommands } from "./runtime-api";
 
-const deps = { secret: () => undefined, timeoutMs: 2_000, retries: 0, backoffMs: 10 };
+const deps = { secret: () => undefined, timeoutMs: 2_000, retries: 0, backoffMs: 10, inClusterKubernetesApi: undefined };
 
 describe("toPercents", () => {
   it("gives whole percents that sum to 100, the remainder to the largest fractions", () => {
