@@ -8,8 +8,9 @@ export const KNATIVE_SERVING_API = "/apis/serving.knative.dev/v1";
 /** Set by KServe on the predictor's revision template, so every Knative Revision names the model it loads. */
 export const STORAGE_URI_ANNOTATION = "internal.serving.kserve.io/storage-initializer-sourceuri";
 
-export const inferenceServicePath = (namespace: string, name: string) => `${INFERENCE_SERVICE_API}/namespaces/${namespace}/inferenceservices/${name}`;
-export const revisionPath = (namespace: string, name: string) => `${KNATIVE_SERVING_API}/namespaces/${namespace}/revisions/${name}`;
+export const inferenceServicePath = (namespace: string, name: string) =>
+  `${INFERENCE_SERVICE_API}/namespaces/${encodeURIComponent(namespace)}/inferenceservices/${encodeURIComponent(name)}`;
+export const revisionPath = (namespace: string, name: string) => `${KNATIVE_SERVING_API}/namespaces/${encodeURIComponent(namespace)}/revisions/${encodeURIComponent(name)}`;
 
 const conditionSchema = z.object({ type: z.string(), status: z.string(), reason: z.string().optional(), message: z.string().optional() });
 
