@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, storageStateFor, test } from "./fixtures";
+import { appOrigin, expect, storageStateFor, test } from "./fixtures";
 
 // The deployment page and the rollback dialog for the haproxy and kserve backends: what they point
 // at, what they can do, and what a rollback through them will skip. Nothing here reaches HAProxy or
@@ -17,7 +17,8 @@ const deployments = {
 };
 
 test.beforeAll(async ({ browser }) => {
-  const admin = await browser.newContext({ storageState: storageStateFor("admin") });
+  // Sent with the admin's session cookie, so as from the app's own page (same Origin).
+  const admin = await browser.newContext({ storageState: storageStateFor("admin"), extraHTTPHeaders: { origin: appOrigin } });
   const api = admin.request;
   const ok = async (response: Awaited<ReturnType<typeof api.post>>) => expect(response.status(), await response.text()).toBeLessThan(300);
   for (const [version, seed] of [["v1", "a"], ["v2", "b"]] as const) {
