@@ -36,6 +36,9 @@ const serverEnvSchema = z
     ROLLBACK_DWELL_POLL_MS: z.coerce.number().int().min(100).default(5_000),
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
     METRICS_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+    // Set by Kubernetes in every pod: where the in-cluster API server is (the kserve serving backend).
+    KUBERNETES_SERVICE_HOST: z.string().min(1).optional(),
+    KUBERNETES_SERVICE_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
     REVERSEGATE_DEMO: z.enum(["0", "1"]).default("0"),
   })
   .refine((e) => !e.OIDC_ISSUER || (e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET), {
@@ -67,6 +70,13 @@ export function secretFromEnv(name: string): string | undefined {
   if (name === "SERVING_SECRET") return env().SERVING_SECRET;
   const value = process.env[name];
   return value === undefined || value === "" ? undefined : value;
+}
+
+/** The Kubernetes API server's URL when running in a pod, from the variables Kubernetes sets there. */
+export function inClusterKubernetesApi(): string | undefined {
+  const { KUBERNETES_SERVICE_HOST: host, KUBERNETES_SERVICE_PORT: port } = env();
+  if (!host) return undefined;
+  return `https://${host.includes(":") ? `[${host}]` : host}:${port ?? 443}`;
 }
 
 export function oidcEnabled(): boolean {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
-import { env, secretFromEnv } from "@/lib/env";
+import { env, inClusterKubernetesApi, secretFromEnv } from "@/lib/env";
 import { storedKind } from "@/lib/plugins/kind-registry";
 import { servingBackends } from "./backends";
 import type { ServingCapabilities } from "./capabilities";
@@ -29,6 +29,7 @@ export function servingDeps(overrides: { retries?: number } = {}): ServingDeps {
     timeoutMs: config.SERVING_TIMEOUT_MS,
     retries: overrides.retries ?? config.SERVING_RETRIES,
     backoffMs: config.SERVING_BACKOFF_MS,
+    inClusterKubernetesApi: inClusterKubernetesApi(),
   };
 }
 

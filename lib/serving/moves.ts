@@ -151,7 +151,10 @@ export async function pinVersion(ctx: MoveContext, target: MoveVersion): Promise
   const after = await withFreshRevision(ctx, status, (current) =>
     ctx.serving.pinVersion(ctx.slug, { version: target.version, expectedRevision: current.revision }),
   );
-  return { status: "SUCCEEDED", detail: { previous: status.pinnedVersion, pinned: after.pinnedVersion, revision: after.revision } };
+  const detail: StepDetail = { previous: status.pinnedVersion, pinned: after.pinnedVersion, revision: after.revision };
+  // A backend whose pinned version follows its traffic (haproxy) shows the target only once traffic moves.
+  if (after.pinnedVersion !== target.version) detail.note = `the backend reports ${after.pinnedVersion} pinned until traffic moves to ${target.version}`;
+  return { status: "SUCCEEDED", detail };
 }
 
 /**

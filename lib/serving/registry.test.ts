@@ -10,6 +10,7 @@ const deps = (secrets: Record<string, string> = { SERVING_SECRET: "s3cret-value"
   timeoutMs: 1_000,
   retries: 0,
   backoffMs: 0,
+  inClusterKubernetesApi: undefined,
 });
 
 // A backend that exists only in this test: a folder's export and one line in a registry.

@@ -11,6 +11,8 @@ export interface ServingDeps {
   timeoutMs: number;
   retries: number;
   backoffMs: number;
+  /** The Kubernetes API server's URL when Reversegate runs in a pod (KUBERNETES_SERVICE_HOST/PORT), else undefined. */
+  inClusterKubernetesApi: string | undefined;
 }
 
 /** Where a backend points and what it can do, read from its configuration alone (no network). */

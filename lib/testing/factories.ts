@@ -5,6 +5,8 @@ import { hashPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db";
 import { newRequestId, runMutation } from "@/lib/mutation";
 import type { KindInput } from "@/lib/plugins/kind-registry";
+import { approveRollback } from "@/lib/rollbacks/decide-rollback";
+import { requestRollback } from "@/lib/rollbacks/request-rollback";
 import { servingBackends } from "@/lib/serving/backends";
 
 let counter = 0;
@@ -185,4 +187,21 @@ export async function makeCompletedIncident(options: {
   const { openPostmortemDraft } = await import("@/lib/postmortems/open-postmortem-draft");
   const draft = await runMutation({ actor: options.requester.actor, requestId: newRequestId() }, "OPERATOR", (scope) => openPostmortemDraft(scope, operation.id));
   return { operation, postmortemId: draft!.id };
+}
+
+/**
+ * A deployment on `serving` with v14 live and v13 its prior (v12 before), a rollback plan, and a
+ * manual rollback of `mode` requested by an operator and approved by an approver, not yet run.
+ */
+export async function makeApprovedRollback(serving: KindInput, options: { mode: "instant" | "ramp"; rampStages?: number[]; rampDwellSeconds?: number }) {
+  const made = await makeDeployment({ versions: ["v12", "v13", "v14"], serving });
+  await makeRollbackPlan(made.deployment.id, { rampStages: options.rampStages ?? [10, 100], rampDwellSeconds: options.rampDwellSeconds ?? 0 });
+  const operator = await makeUser("OPERATOR");
+  const approver = await makeUser("APPROVER");
+  const { id } = await requestRollback(
+    { actor: operator.actor, requestId: newRequestId() },
+    { deploymentSlug: made.deployment.slug, mode: options.mode, reason: "canary accuracy below its floor", origin: "manual" },
+  );
+  await approveRollback({ actor: approver.actor, requestId: newRequestId() }, id);
+  return { ...made, id };
 }

@@ -19,6 +19,7 @@ import {
 } from "../../contract";
 import { ServingError, type DeploymentStatus, type ServingAdapter, type ServingErrorKind, type ServingHealth } from "../../port";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signRequest } from "../../signature";
+import { withRetries } from "../retry";
 
 const optionsSchema = z.object({
   baseUrl: z.url({ protocol: /^https?$/ }),
@@ -38,20 +39,6 @@ const optionsSchema = z.object({
 export type HttpServingAdapterOptions = z.input<typeof optionsSchema> & {
   fetchImpl?: typeof fetch;
 };
-
-/**
- * Full-jitter exponential backoff: a uniform wait in [0, min(maxMs, baseMs·2^(retry−1))).
- * Jitter keeps many callers that failed together from retrying together.
- */
-export function backoffDelayMs(
-  retry: number,
-  baseMs: number,
-  maxMs: number,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1));
-  return Math.floor(random() * ceiling);
-}
 
 type Method = "GET" | "PUT" | "POST";
 
@@ -180,27 +167,7 @@ export function createHttpServingAdapter(options: HttpServingAdapterOptions): Se
     const url = new URL(`${baseUrl}${path}`);
     const rawBody = body === undefined ? "" : JSON.stringify(body);
     const idempotencyKey = method === "GET" ? undefined : randomUUID();
-    const startedAt = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      const remainingMs = config.maxTotalMs - (Date.now() - startedAt);
-      try {
-        return await attemptOnce(
-          method,
-          url,
-          rawBody,
-          idempotencyKey,
-          schema,
-          Math.max(1, Math.min(config.timeoutMs, remainingMs)),
-          attempt,
-        );
-      } catch (error) {
-        if (!(error instanceof ServingError) || !error.retryable || attempt > config.retries) throw error;
-        const delayMs = backoffDelayMs(attempt, config.backoffBaseMs, config.backoffMaxMs);
-        // Another attempt needs time left after the wait; otherwise report the failure now.
-        if (Date.now() - startedAt + delayMs >= config.maxTotalMs) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-      }
-    }
+    return withRetries(config, (attempt, timeoutMs) => attemptOnce(method, url, rawBody, idempotencyKey, schema, timeoutMs, attempt));
   }
 
   const deploymentPath = (deployment: string) => `/v1/deployments/${encodeURIComponent(deployment)}`;
