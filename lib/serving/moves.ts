@@ -3,7 +3,7 @@
 // what is not already true, so running a move again (a retry, a resumed worker) never repeats a
 // change the backend already shows. A move that needs a capability the backend lacks is SKIPPED,
 // with the reason on record. Rollbacks (both legs) and applied promotions are built from these.
-import { lackingReason, type ServingCapabilities, type ServingCapability } from "./capabilities";
+import { hasCapability, lackingReason, type ServingCapabilities, type ServingCapability } from "./capabilities";
 import { sameManifest, toServingManifest } from "./manifest";
 import { describeServingFailure, ServingError, type DeploymentStatus, type ServingAdapter } from "./port";
 import { describeSplit, sameSplit, splitWeights } from "./traffic";
@@ -59,7 +59,7 @@ export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Skipped because the backend cannot do it, or null when it can. */
 export function unlessCapable(capabilities: ServingCapabilities, capability: ServingCapability): StepResult | null {
-  return capabilities[capability] ? null : { status: "SKIPPED", detail: { reason: lackingReason(capability), capability } };
+  return hasCapability(capabilities, capability) ? null : { status: "SKIPPED", detail: { reason: lackingReason(capability), capability } };
 }
 
 /**
