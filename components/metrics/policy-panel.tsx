@@ -10,7 +10,14 @@ const VERDICT: Record<string, { tone: Tone; text: string }> = {
   error: { tone: "bad", text: "evaluation error" },
 };
 
-const ACTION_TEXT = { notify: "notify only", request: "request a rollback (needs approval)", auto: "roll back automatically" } as const;
+const ACTION_TEXT = {
+  notify: "notify only",
+  request: "request a rollback (needs approval)",
+  auto: "roll back automatically",
+  "degrade:reduced": "degrade to reduced at once, and request a rollback (needs approval)",
+  "degrade:fallback": "degrade to fallback at once, and request a rollback (needs approval)",
+  "degrade:off": "degrade to off at once, and request a rollback (needs approval)",
+} as const;
 
 /** A rollback policy as an operator reads it: the floor and its source, the window, and the last verdict. */
 export function PolicyPanel({ policy }: { policy: PolicyView }) {

@@ -3,10 +3,12 @@ import type { Prisma } from "@prisma/client";
 import { SYSTEM_ACTOR } from "@/lib/actor";
 import { db } from "@/lib/db";
 import { newRequestId, runMutation } from "@/lib/mutation";
+import { setDegradation } from "@/lib/degradation/set-degradation";
 import { requestRollback } from "@/lib/rollbacks/request-rollback";
 import { loadDeploymentContext } from "./deployment-context";
 import { downsampleMinMax } from "./downsample";
 import { evaluateWindow, type WindowVerdict } from "./evaluator";
+import { degradeLevelOf } from "./policy";
 import { policyRuleOf, type Verdict } from "./policy-store";
 import { resolveFloor } from "./resolve-floor";
 import { metricSourceFor } from "./sources/for-policy";
@@ -30,6 +32,8 @@ export type EvaluationOutcome =
       detectionId: string | null;
       /** The rollback the detection requested, or why the request failed. */
       rollback: { id: string; status: string } | { error: string } | null;
+      /** For a `degrade:<level>` action: the level the deployment now serves at, or why it could not. */
+      degradation: { level: string; status: string } | { error: string } | null;
     };
 
 type Log = (line: string) => void;
@@ -158,6 +162,27 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
   });
 
   if (!result) return { status: "busy", intervalSeconds };
+  let degradation: { level: string; status: string } | { error: string } | null = null;
+  const degradeTo = degradeLevelOf(policy.action);
+  if (result.detectionId && "slug" in result && degradeTo !== null) {
+    // First, in this same tick: shed load now; the rollback requested below waits for a person.
+    log(`detection ${result.detectionId}: degrading ${result.slug} to ${degradeTo} while the rollback waits for approval`);
+    try {
+      const { change } = await setDegradation(ctx, {
+        deploymentSlug: result.slug,
+        level: degradeTo,
+        reason: `${policy.metric} on ${result.version} held below its floor ${result.floor} for the whole ${policy.windowSeconds}-second window (detection ${result.detectionId})`,
+        origin: "policy",
+        detectionId: result.detectionId,
+        idempotencyKey: `detection:${result.detectionId}`,
+      });
+      degradation = { level: change.servingLevel ?? change.to, status: change.status };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`detection ${result.detectionId}: degrading to ${degradeTo} failed: ${message}`);
+      degradation = { error: message };
+    }
+  }
   let rollback: { id: string; status: string } | { error: string } | null = null;
   if (result.detectionId && "slug" in result && policy.action !== "notify") {
     log(`detection ${result.detectionId}: ${result.slug} ${policy.metric} on ${result.version} below the floor ${result.floor} for the whole window; requesting a rollback`);
@@ -181,5 +206,5 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
   } else if (result.detectionId) {
     log(`detection ${result.detectionId}: ${policy.metric} breached its floor; policy action is notify`);
   }
-  return { status: "evaluated", intervalSeconds, verdict: result.verdict, detectionId: result.detectionId, rollback };
+  return { status: "evaluated", intervalSeconds, verdict: result.verdict, detectionId: result.detectionId, rollback, degradation };
 }

@@ -5,7 +5,8 @@ import { notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
 import { loadDeploymentContext, type DeploymentContext } from "./deployment-context";
 import type { FloorSource } from "./floor";
-import { priorFloorSchema, type FloorRule, type RollbackAction, type RollbackPolicy } from "./policy";
+import { LEVEL_TO_DB, levelFromDb } from "@/lib/degradation/schemas";
+import { degradeLevelOf, priorFloorSchema, type FloorRule, type RollbackAction, type RollbackPolicy } from "./policy";
 import { resolveFloor } from "./resolve-floor";
 import { metricSources } from "./sources";
 import { describeSource, metricSourceFor, storedSource } from "./sources/for-policy";
@@ -35,6 +36,19 @@ export interface PolicyView extends RollbackPolicy {
 const DIRECTION_TO_DB = { higher_is_better: "HIGHER_IS_BETTER", lower_is_better: "LOWER_IS_BETTER" } as const;
 const ACTION_TO_DB = { notify: "NOTIFY", request: "REQUEST", auto: "AUTO" } as const;
 
+/** The stored action (and, for DEGRADE, its level) as the contract names it. */
+function actionOf(row: Pick<PolicyRow, "action" | "degradeLevel">): RollbackAction {
+  if (row.action === "DEGRADE") return `degrade:${levelFromDb(row.degradeLevel ?? "FALLBACK")}` as RollbackAction;
+  return row.action.toLowerCase() as RollbackAction;
+}
+
+function actionData(action: RollbackAction) {
+  const level = degradeLevelOf(action);
+  return level === null
+    ? { action: ACTION_TO_DB[action as keyof typeof ACTION_TO_DB], degradeLevel: null }
+    : { action: "DEGRADE" as const, degradeLevel: LEVEL_TO_DB[level] };
+}
+
 /** The stored row as the API contract (`lib/metrics/policy.ts`). */
 export function policyRuleOf(row: PolicyRow): RollbackPolicy {
   const floor: FloorRule =
@@ -48,7 +62,7 @@ export function policyRuleOf(row: PolicyRow): RollbackPolicy {
     evaluationIntervalSeconds: row.evaluationIntervalSeconds,
     minSamples: row.minSamples,
     sampleIntervalSeconds: row.sampleIntervalSeconds,
-    action: row.action.toLowerCase() as RollbackAction,
+    action: actionOf(row),
   };
 }
 
@@ -69,7 +83,7 @@ function rowData(policy: RollbackPolicy) {
     evaluationIntervalSeconds: policy.evaluationIntervalSeconds,
     minSamples: policy.minSamples,
     sampleIntervalSeconds: policy.sampleIntervalSeconds,
-    action: ACTION_TO_DB[policy.action],
+    ...actionData(policy.action),
   };
 }
 
