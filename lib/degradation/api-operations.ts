@@ -1,8 +1,22 @@
 import type { ApiOperation } from "@/lib/api/openapi";
 import { deploymentPathParams } from "@/lib/deployments/schemas";
+import { readinessReport } from "@/lib/rehearsals/readiness-report-schema";
 import { degradationView, setDegradationBody, setDegradationResult } from "./schemas";
 
+// Issue 13's routes: graduated degradation, and readiness measured against the rollback SLO.
 export const degradationOperations: readonly ApiOperation[] = [
+  {
+    id: "getReadiness",
+    method: "get",
+    path: "/api/v1/deployments/{deployment}/readiness",
+    summary: "Rollback readiness: the SLO, the measured indicators with their history, and the verdict",
+    description:
+      "The verdict is the rehearsal readiness with the rollback SLO applied: red when the last rehearsal's time to roll back (its back leg) missed the target, amber above 80 % of it, with the reason. Indicators: consumer-acknowledgement latency per consumer (p50/p95, the slowest) on every invalidation; manifest reachability at each rehearsal (the prior's vector index snapshot and memory checkpoint answered the backend's preflight); agent-memory divergence (the serving plane's checkpoint taken under a version other than the live one, and for how long).",
+    tag: "rehearsals",
+    role: "VIEWER",
+    pathParams: deploymentPathParams,
+    responses: { 200: { description: "The readiness report", body: readinessReport }, 404: { description: "No such deployment" } },
+  },
   {
     id: "getDegradation",
     method: "get",

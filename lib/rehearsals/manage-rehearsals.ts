@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
 import { parseInput } from "@/lib/postmortems/mutation-helpers";
-import { rehearsalReadiness } from "./readiness";
+import { readinessOf } from "./readiness-report";
 import { describeSchedule, nextRehearsalWindow } from "./schedule";
 
 export const rehearsalScheduleInput = z
@@ -65,12 +65,13 @@ export async function listRehearsalOverview(now: Date = new Date(), historyPerDe
       rehearsalEnabled: true,
       rehearsalWeekday: true,
       rehearsalHourUtc: true,
+      rollbackPlan: { select: { sloRollbackSeconds: true } },
       rehearsals: { orderBy: { startedAt: "desc" }, take: 50, select: rehearsalSelect },
     },
   });
   return deployments.map((d) => {
     const schedule = { enabled: d.rehearsalEnabled, weekday: d.rehearsalWeekday, hourUtc: d.rehearsalHourUtc };
-    const readiness = rehearsalReadiness(d.rehearsals, now);
+    const readiness = readinessOf(d.rehearsals, d.rollbackPlan?.sloRollbackSeconds ?? null, now);
     return {
       deployment: d.slug,
       schedule,
@@ -82,15 +83,18 @@ export async function listRehearsalOverview(now: Date = new Date(), historyPerDe
   });
 }
 
-/** One deployment's readiness, for its badge on the deployment pages. */
+/** One deployment's readiness (its rehearsals against its rollback SLO), for its badge on the deployment pages. */
 export async function getDeploymentReadiness(deploymentSlug: string, now: Date = new Date()) {
-  const rows = await db().rehearsal.findMany({
-    where: { deployment: { slug: deploymentSlug } },
-    orderBy: { startedAt: "desc" },
-    take: 50,
-    select: { status: true, startedAt: true, finishedAt: true, failureReason: true },
-  });
-  return rehearsalReadiness(rows, now);
+  const [rows, plan] = await Promise.all([
+    db().rehearsal.findMany({
+      where: { deployment: { slug: deploymentSlug } },
+      orderBy: { startedAt: "desc" },
+      take: 50,
+      select: { status: true, startedAt: true, finishedAt: true, failureReason: true, backLegMs: true },
+    }),
+    db().rollbackPlan.findFirst({ where: { deployment: { slug: deploymentSlug } }, select: { sloRollbackSeconds: true } }),
+  ]);
+  return readinessOf(rows, plan?.sloRollbackSeconds ?? null, now);
 }
 
 /** The public JSON of `GET /api/v1/rehearsals/{id}`; field names are a contract. */

@@ -215,21 +215,29 @@ describe("executing a rollback on the serving simulator", () => {
     expect(await finished(id)).toMatchObject({ status: "COMPLETED" });
     const view = await getRollback(id);
     expect(view.steps.map((s) => s.status)).toEqual(["SUCCEEDED", "SKIPPED", "SKIPPED", "SKIPPED", "SUCCEEDED", "SUCCEEDED"]);
-    const changes = (await sim.requests()).filter((r) => r.method !== "GET");
+    const changes = (await sim.requests()).filter(isChange);
     expect(changes).toEqual([]);
     expect((await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } })).liveVersionId).toBe(scene.id("v13"));
   });
 });
 
+/** A request that changes the serving plane: not a read, and not the manifest preflight (a read-only check sent as POST). */
+function isChange(request: { method: string; path: string }) {
+  return request.method !== "GET" && !request.path.endsWith("/preflight");
+}
+
 describe("a serving backend that lacks capabilities", () => {
   it("skips the steps it cannot do, with the reason on record, and still completes", async () => {
-    const scene = await incident({ lacking: ["manifestRestore", "consumerInvalidation"] });
+    const scene = await incident({ lacking: ["manifestRestore", "consumerInvalidation", "manifestPreflight"] });
     await sim.control("PUT", `/sim/deployments/${scene.deployment.slug}/consumers`, { ids: ["triage-agent"] });
     const { id } = await scene.request("instant");
     await sim.control("DELETE", "/sim/requests");
     await scene.approve(id);
     expect(await finished(id)).toMatchObject({ status: "COMPLETED" });
     const steps = (await getRollback(id)).steps;
+    expect(steps.find((s) => s.name === "preflight")?.detail).toMatchObject({
+      manifestPreflight: { skipped: "the serving backend cannot check that a version's state artifacts answer before a rollback" },
+    });
     expect(steps.find((s) => s.name === "restore_manifest")).toMatchObject({
       status: "SKIPPED",
       detail: { reason: "the serving backend cannot restore a version's state manifest", capability: "manifestRestore" },
@@ -239,7 +247,7 @@ describe("a serving backend that lacks capabilities", () => {
       detail: { reason: "the serving backend cannot tell consumers to drop cached state", capability: "consumerInvalidation" },
     });
     const slug = scene.deployment.slug;
-    const changes = (await sim.requests()).filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.replace(`/v1/deployments/${slug}`, "")}`);
+    const changes = (await sim.requests()).filter(isChange).map((r) => `${r.method} ${r.path.replace(`/v1/deployments/${slug}`, "")}`);
     expect(changes).toEqual(["PUT /pin", "PUT /traffic"]);
     expect(await db().auditEvent.count({ where: { targetId: id, action: "rollback.step_skipped" } })).toBe(2);
   });
@@ -294,7 +302,7 @@ describe("a worker stopped mid-ramp", () => {
     expect(view.steps.map((s) => s.status)).toEqual(Array(7).fill("SUCCEEDED"));
     expect(view.steps[3]!.attempts).toBe(2);
     const slug = scene.deployment.slug;
-    const changes = (await sim.requests()).filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.replace(`/v1/deployments/${slug}`, "")}`);
+    const changes = (await sim.requests()).filter(isChange).map((r) => `${r.method} ${r.path.replace(`/v1/deployments/${slug}`, "")}`);
     expect(changes).toEqual(["PUT /manifest", "PUT /pin", "PUT /traffic", "PUT /traffic", "POST /invalidations"]);
   });
 });
