@@ -2,7 +2,7 @@
 // marked), the rollback's persisted steps, and the audit log of the incident's objects.
 import { TIMELINE_ORDER, TIMESTAMP_LABELS, type IncidentTimestamps, type TimestampField } from "./durations";
 
-export type TimelineSource = "timestamp" | "step" | "audit";
+export type TimelineSource = "timestamp" | "step" | "audit" | "degradation";
 
 export interface TimelineEntry {
   readonly at: Date;
@@ -26,6 +26,8 @@ export interface TimelineInput {
     readonly error: string | null;
   }[];
   readonly auditEvents?: readonly { readonly at: Date; readonly action: string; readonly actorLabel: string }[];
+  /** Level changes of the deployment during the incident: who degraded it, to what, and why. */
+  readonly degradations?: readonly { readonly at: Date; readonly description: string }[];
 }
 
 const STEP_LABELS: Readonly<Record<string, string>> = {
@@ -69,6 +71,7 @@ export function assembleTimeline(input: TimelineInput): TimelineEntry[] {
     const at = step.finishedAt ?? step.startedAt;
     if (at) entries.push({ at, source: "step", description: stepDescription(step) });
   }
+  for (const change of input.degradations ?? []) entries.push({ at: change.at, source: "degradation", description: change.description });
   for (const event of input.auditEvents ?? []) {
     entries.push({ at: event.at, source: "audit", description: `${event.action} by ${event.actorLabel}` });
   }
