@@ -1,40 +1,16 @@
 import AxeBuilder from "@axe-core/playwright";
 import { createHttpServingAdapter } from "@/lib/serving/backends/http/adapter";
-import { expect, storageStateFor, test } from "./fixtures";
+import { deploymentOnSimulator, expect, simUrl, storageStateFor, test } from "./fixtures";
 
 // Graduated degradation end to end: an operator degrades a deployment to fallback (reason and
 // typed slug), the serving simulator serves the prior version and the canary recovers toward it,
 // and one click returns the deployment to normal. A deployment of its own (v1 then v2 promoted
 // with apply: true onto the simulator, which plays v2 as the regressed model).
 
-const simUrl = `http://127.0.0.1:${process.env.SERVING_SIM_PORT ?? "4010"}`;
-const slug = `e2e-dg-${Date.now().toString(36)}`;
-const model = `${slug}-model`;
-const digest = (seed: string) => `sha256:${seed.repeat(64).slice(0, 64)}`;
+let slug = "";
 
 test.beforeAll(async ({ browser }) => {
-  const admin = await browser.newContext({ storageState: storageStateFor("admin") });
-  const api = admin.request;
-  const ok = async (response: Awaited<ReturnType<typeof api.post>>) => {
-    expect(response.status(), await response.text()).toBeLessThan(300);
-  };
-  for (const [version, seed] of [["v1", "c"], ["v2", "d"]] as const) {
-    await ok(
-      await api.post(`/api/v1/models/${model}/versions`, {
-        data: { version, artifactUri: `s3://models/${model}/${version}`, artifactDigest: digest(seed), manifest: { weightsDigest: digest(`${seed}1`) } },
-      }),
-    );
-  }
-  await ok(await api.post("/api/v1/deployments", { data: { slug, model, serving: { kind: "http", baseUrl: simUrl } } }));
-  await ok(await api.post(`/api/v1/deployments/${slug}/promotions`, { data: { version: "v1", apply: true } }));
-  await ok(await api.post(`/api/v1/deployments/${slug}/promotions`, { data: { version: "v2", apply: true } }));
-  await ok(
-    await api.put(`/api/v1/deployments/${slug}/policy`, {
-      data: { metric: "canary_accuracy", direction: "higher_is_better", floor: { mode: "explicit", value: 0.88 }, windowSeconds: 600, evaluationIntervalSeconds: 60, minSamples: 10, action: "notify" },
-    }),
-  );
-  expect((await api.put(`${simUrl}/sim/deployments/${slug}/profile`, { data: { versions: { v1: 0.93, v2: 0.74 } } })).status()).toBe(200);
-  await admin.close();
+  slug = await deploymentOnSimulator(browser, "e2e-dg", () => ({}));
 });
 
 test("an operator degrades to fallback, the simulator serves the prior and the canary recovers, then one click returns to normal", async ({ browser }) => {

@@ -1,44 +1,16 @@
 import AxeBuilder from "@axe-core/playwright";
 import { createHttpServingAdapter } from "@/lib/serving/backends/http/adapter";
-import { appOrigin, expect, storageStateFor, test } from "./fixtures";
+import { deploymentOnSimulator, expect, simUrl, storageStateFor, test } from "./fixtures";
 
 // The reverse gate end to end: an operator requests a rollback (typing the slug), an approver
 // approves it in a second session, and the live view shows the steps completing and the times.
 // A deployment of its own (v1 then v2 promoted with apply: true onto the serving simulator), so
 // the demo's deployments and other specs are left alone.
 
-const simUrl = `http://127.0.0.1:${process.env.SERVING_SIM_PORT ?? "4010"}`;
-const slug = `e2e-rb-${Date.now().toString(36)}`;
-const model = `${slug}-model`;
-const digest = (seed: string) => `sha256:${seed.repeat(64).slice(0, 64)}`;
+let slug = "";
 
 test.beforeAll(async ({ browser }) => {
-  // Sent with the admin's session cookie, so as from the app's own page (same Origin).
-  const admin = await browser.newContext({ storageState: storageStateFor("admin"), extraHTTPHeaders: { origin: appOrigin } });
-  const api = admin.request;
-  const ok = async (response: Awaited<ReturnType<typeof api.post>>) => {
-    expect(response.status(), await response.text()).toBeLessThan(300);
-  };
-  for (const [version, seed] of [["v1", "a"], ["v2", "b"]] as const) {
-    await ok(
-      await api.post(`/api/v1/models/${model}/versions`, {
-        data: { version, artifactUri: `s3://models/${model}/${version}`, artifactDigest: digest(seed), manifest: { weightsDigest: digest(`${seed}1`), promptTemplate: `prompt@${version}` } },
-      }),
-    );
-  }
-  await ok(await api.post("/api/v1/deployments", { data: { slug, model, serving: { kind: "http", baseUrl: simUrl } } }));
-  // Rolling forward through the same machinery puts each version on the serving plane.
-  await ok(await api.post(`/api/v1/deployments/${slug}/promotions`, { data: { version: "v1", apply: true } }));
-  await ok(await api.post(`/api/v1/deployments/${slug}/promotions`, { data: { version: "v2", apply: true } }));
-  // A policy puts the canary chart on the page; the simulator plays v2 as the regressed model.
-  await ok(
-    await api.put(`/api/v1/deployments/${slug}/policy`, {
-      data: { metric: "canary_accuracy", direction: "higher_is_better", floor: { mode: "explicit", value: 0.88 }, windowSeconds: 600, evaluationIntervalSeconds: 60, minSamples: 10, action: "notify" },
-    }),
-  );
-  const profile = await api.put(`${simUrl}/sim/deployments/${slug}/profile`, { data: { versions: { v1: 0.93, v2: 0.74 } } });
-  expect(profile.status()).toBe(200);
-  await admin.close();
+  slug = await deploymentOnSimulator(browser, "e2e-rb", (version) => ({ promptTemplate: `prompt@${version}` }));
 });
 
 test("an operator requests, an approver approves, and the live view shows it completing", async ({ browser }) => {
