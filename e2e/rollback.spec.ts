@@ -1,46 +1,13 @@
 import AxeBuilder from "@axe-core/playwright";
-import type { APIRequestContext, Browser } from "@playwright/test";
+import type { Browser } from "@playwright/test";
 import { createHttpServingAdapter } from "@/lib/serving/backends/http/adapter";
-import { appOrigin, expect, storageStateFor, test } from "./fixtures";
+import { deploymentOnSimulator, expect, simUrl, storageStateFor, test } from "./fixtures";
 
 // The reverse gate end to end: an operator requests a rollback (typing the slug), an approver
 // confirms it in a second session, and the live view shows the steps completing and the times.
 // Each test has a deployment of its own (v1 then v2 promoted with apply: true onto the serving
 // simulator), so the demo's deployments and other specs are left alone.
 
-const simUrl = `http://127.0.0.1:${process.env.SERVING_SIM_PORT ?? "4010"}`;
-const run = Date.now().toString(36);
-const digest = (seed: string) => `sha256:${seed.repeat(64).slice(0, 64)}`;
-
-async function servedDeployment(browser: Browser, slug: string) {
-  // Sent with the admin's session cookie, so as from the app's own page (same Origin).
-  const admin = await browser.newContext({ storageState: storageStateFor("admin"), extraHTTPHeaders: { origin: appOrigin } });
-  const api: APIRequestContext = admin.request;
-  const model = `${slug}-model`;
-  const ok = async (response: Awaited<ReturnType<typeof api.post>>) => {
-    expect(response.status(), await response.text()).toBeLessThan(300);
-  };
-  for (const [version, seed] of [["v1", "a"], ["v2", "b"]] as const) {
-    await ok(
-      await api.post(`/api/v1/models/${model}/versions`, {
-        data: { version, artifactUri: `s3://models/${model}/${version}`, artifactDigest: digest(seed), manifest: { weightsDigest: digest(`${seed}1`), promptTemplate: `prompt@${version}` } },
-      }),
-    );
-  }
-  await ok(await api.post("/api/v1/deployments", { data: { slug, model, serving: { kind: "http", baseUrl: simUrl } } }));
-  // Rolling forward through the same machinery puts each version on the serving plane.
-  await ok(await api.post(`/api/v1/deployments/${slug}/promotions`, { data: { version: "v1", apply: true } }));
-  await ok(await api.post(`/api/v1/deployments/${slug}/promotions`, { data: { version: "v2", apply: true } }));
-  // A policy puts the canary chart on the page; the simulator plays v2 as the regressed model.
-  await ok(
-    await api.put(`/api/v1/deployments/${slug}/policy`, {
-      data: { metric: "canary_accuracy", direction: "higher_is_better", floor: { mode: "explicit", value: 0.88 }, windowSeconds: 600, evaluationIntervalSeconds: 60, minSamples: 10, action: "notify" },
-    }),
-  );
-  const profile = await api.put(`${simUrl}/sim/deployments/${slug}/profile`, { data: { versions: { v1: 0.93, v2: 0.74 } } });
-  expect(profile.status()).toBe(200);
-  await admin.close();
-}
 
 /** The operator requests a rollback of `slug` through the dialog; answers the rollback page. */
 async function requestAsOperator(browser: Browser, slug: string, mode: "Instant" | "Ramp", options: { regressedChart?: boolean } = {}) {
@@ -68,8 +35,7 @@ async function requestAsOperator(browser: Browser, slug: string, mode: "Instant"
 }
 
 test("an operator requests, an approver confirms (switching the ramp to instant), and the live view shows it completing", async ({ browser }) => {
-  const slug = `e2e-rb-${run}`;
-  await servedDeployment(browser, slug);
+  const slug = await deploymentOnSimulator(browser, "e2e-rb", (version) => ({ promptTemplate: `prompt@${version}` }));
   const serving = createHttpServingAdapter({ baseUrl: simUrl, secret: process.env.SERVING_SECRET ?? "reversegate-demo-serving-secret", timeoutMs: 2_000, retries: 1 });
   expect(await serving.getStatus(slug)).toMatchObject({ pinnedVersion: "v2", traffic: [{ version: "v2", percent: 100 }] });
 
@@ -114,8 +80,7 @@ test("an operator requests, an approver confirms (switching the ramp to instant)
 
 test("a ramp shows the live split and counts down each dwell", async ({ browser }) => {
   test.setTimeout(150_000);
-  const slug = `e2e-ramp-${run}`;
-  await servedDeployment(browser, slug);
+  const slug = await deploymentOnSimulator(browser, "e2e-ramp", (version) => ({ promptTemplate: `prompt@${version}` }));
   const operator = await requestAsOperator(browser, slug, "Ramp");
   const requested = operator.getByText(/^Requested/).locator("xpath=following-sibling::dd[1]");
   await expect(requested).toContainText("ago");
@@ -139,8 +104,7 @@ test("a ramp shows the live split and counts down each dwell", async ({ browser 
 });
 
 test("an approver changes the rollback plan on the deployment page, which shows the serving backend", async ({ browser }) => {
-  const slug = `e2e-plan-${run}`;
-  await servedDeployment(browser, slug);
+  const slug = await deploymentOnSimulator(browser, "e2e-plan", (version) => ({ promptTemplate: `prompt@${version}` }));
   const approver = await (await browser.newContext({ storageState: storageStateFor("approver") })).newPage();
   await approver.goto(`/deployments/${slug}`);
   const backend = approver.getByTestId("serving-backend");

@@ -43,6 +43,12 @@ export function AnalyticsView({ data, deployment }: { data: Analytics; deploymen
             <dd className="mono">{pct(t.rehearsalPass)}</dd>
           </div>
           <div>
+            <dt>Rollback SLO attainment (incidents / rehearsals rolled back within target)</dt>
+            <dd className="mono" data-testid="slo-attainment">
+              {pct(t.sloAttainment)} / {pct(t.rehearsalSloAttainment)}
+            </dd>
+          </div>
+          <div>
             <dt>Overdue action items</dt>
             <dd className="mono">
               {t.overdueActionItems} of {t.openActionItems} open
@@ -67,6 +73,12 @@ export function AnalyticsView({ data, deployment }: { data: Analytics; deploymen
         </div>
         <div className="card">
           <RateChart title="Rehearsal pass rate per period" points={data.series.rehearsalPassRate} denominatorLabel="rehearsals" />
+        </div>
+        <div className="card">
+          <RateChart title="Rollback SLO attainment per period (incidents)" points={data.series.sloAttainment} denominatorLabel="incidents with a target" />
+        </div>
+        <div className="card">
+          <RateChart title="Rollback SLO attainment per period (rehearsals)" points={data.series.rehearsalSloAttainment} denominatorLabel="rehearsals with a target" />
         </div>
       </section>
       <section className="card" aria-labelledby="overdue">

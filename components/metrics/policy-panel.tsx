@@ -6,7 +6,14 @@ import { humaniseSeconds } from "@/lib/metrics/floor";
 import type { PolicyView } from "@/lib/metrics/policy-store";
 import { VerdictBadge } from "./verdict-badge";
 
-const ACTION_TEXT = { notify: "notify only", request: "request a rollback (needs approval)", auto: "roll back automatically" } as const;
+const ACTION_TEXT = {
+  notify: "notify only",
+  request: "request a rollback (needs approval)",
+  auto: "roll back automatically",
+  "degrade:reduced": "degrade to reduced at once, and request a rollback (needs approval)",
+  "degrade:fallback": "degrade to fallback at once, and request a rollback (needs approval)",
+  "degrade:off": "degrade to off at once, and request a rollback (needs approval)",
+} as const;
 
 /** A rollback policy as an operator reads it: the floor and its source, the window, and the last verdict. */
 export function PolicyPanel({ policy, editor }: { policy: PolicyView; editor?: ReactNode }) {

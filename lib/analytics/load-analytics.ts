@@ -47,7 +47,16 @@ export async function loadAnalytics(options: AnalyticsQuery & { deployment?: str
     db().rehearsal.findMany({
       where: { ...byDeployment, status: { in: ["PASSED", "FAILED"] }, startedAt: { gte: from, lte: now } },
       orderBy: { startedAt: "asc" },
-      select: { id: true, status: true, startedAt: true, failureReason: true, backLegMs: true, forwardLegMs: true, deployment: { select: { slug: true } } },
+      select: {
+        id: true,
+        status: true,
+        startedAt: true,
+        failureReason: true,
+        backLegMs: true,
+        forwardLegMs: true,
+        deployment: { select: { slug: true } },
+        operation: { select: { sloRollbackSeconds: true } },
+      },
     }),
     db().actionItem.findMany({
       where: { status: { in: ["OPEN", "IN_PROGRESS"] }, ...(deploymentId === undefined ? {} : { postmortem: { deploymentId } }) },
@@ -74,8 +83,18 @@ export async function loadAnalytics(options: AnalyticsQuery & { deployment?: str
       completedAt: op.completedAt!,
       timeToDetectMs: durations.timeToDetectMs,
       timeToRollbackMs: durations.timeToRollbackMs,
+      /** Against the SLO recorded on the rollback when it was requested; null without a target or a time. */
+      sloMet: op.sloRollbackSeconds === null || durations.timeToRollbackMs === null ? null : durations.timeToRollbackMs <= op.sloRollbackSeconds * 1000,
     };
   });
+  // A rehearsal meets the SLO when it passed with its back leg within the target.
+  const rehearsalSlo = rehearsals.flatMap((r) =>
+    r.operation?.sloRollbackSeconds == null || (r.status === "PASSED" && r.backLegMs === null)
+      ? []
+      : [{ at: r.startedAt, hit: r.status === "PASSED" && r.backLegMs !== null && r.backLegMs <= r.operation.sloRollbackSeconds * 1000 }],
+  );
+  const incidentSlo = incidents.flatMap((i) => (i.sloMet === null ? [] : [{ at: i.completedAt, hit: i.sloMet }]));
+  const hits = (events: { hit: boolean }[]) => events.filter((e) => e.hit).length;
   // A promotion failed when an incident rollback later took that same version out.
   const rolledBack = await db().rollbackOperation.findMany({
     where: { ...byDeployment, kind: "INCIDENT", status: "COMPLETED", fromVersionId: { in: promotions.map((p) => p.versionId) } },
@@ -104,6 +123,8 @@ export async function loadAnalytics(options: AnalyticsQuery & { deployment?: str
       ttr: { count: ttr.length, medianMs: quantile(ttr, 0.5), p90Ms: quantile(ttr, 0.9) },
       changeFailure: { numerator: failedPromotions, denominator: promotionRows.length, rate: rate(failedPromotions, promotionRows.length) },
       rehearsalPass: { numerator: passed, denominator: rehearsals.length, rate: rate(passed, rehearsals.length) },
+      sloAttainment: { numerator: hits(incidentSlo), denominator: incidentSlo.length, rate: rate(hits(incidentSlo), incidentSlo.length) },
+      rehearsalSloAttainment: { numerator: hits(rehearsalSlo), denominator: rehearsalSlo.length, rate: rate(hits(rehearsalSlo), rehearsalSlo.length) },
       overdueActionItems: overdue.length,
       openActionItems: openItems.length,
     },
@@ -112,6 +133,8 @@ export async function loadAnalytics(options: AnalyticsQuery & { deployment?: str
       timeToRollback: durationStatsByPeriod(incidents.flatMap((i) => (i.timeToRollbackMs === null ? [] : [{ at: i.completedAt, ms: i.timeToRollbackMs }])), options.period, range),
       changeFailureRate: rateByPeriod(promotionRows.map((p) => ({ at: p.promotedAt, hit: p.rolledBack })), options.period, range),
       rehearsalPassRate: rateByPeriod(rehearsals.map((r) => ({ at: r.startedAt, hit: r.status === "PASSED" })), options.period, range),
+      sloAttainment: rateByPeriod(incidentSlo, options.period, range),
+      rehearsalSloAttainment: rateByPeriod(rehearsalSlo, options.period, range),
     },
     rows: { incidents, promotions: promotionRows, rehearsals, overdue },
   };

@@ -1,5 +1,6 @@
 import type { Role } from "@prisma/client";
 import { z } from "zod";
+import { degradationOperations } from "@/lib/degradation/api-operations";
 import { APP_ERROR_CODES } from "@/lib/errors";
 import { deploymentOperations } from "@/lib/deployments/api-operations";
 import { metricsOperations } from "@/lib/metrics/api-operations";
@@ -69,7 +70,7 @@ const platformOperations: readonly ApiOperation[] = [
   },
 ];
 
-const OPERATION_GROUPS: readonly (readonly ApiOperation[])[] = [platformOperations, registryOperations, deploymentOperations, metricsOperations, rollbackOperations, postmortemOperations];
+const OPERATION_GROUPS: readonly (readonly ApiOperation[])[] = [platformOperations, registryOperations, deploymentOperations, degradationOperations, metricsOperations, rollbackOperations, postmortemOperations];
 
 type JsonSchema = Record<string, unknown>;
 

@@ -6,7 +6,9 @@ import { getDeploymentTimeline } from "@/lib/deployments/get-deployment-timeline
 import { checkRollbackable } from "@/lib/deployments/lifecycle";
 import { loadDeploymentSnapshot } from "@/lib/deployments/snapshot-store";
 import { getPostmortem } from "@/lib/postmortems/get-postmortem";
+import { getDegradation } from "@/lib/degradation/get-degradation";
 import { listRehearsalOverview } from "@/lib/rehearsals/manage-rehearsals";
+import { getReadinessReport } from "@/lib/rehearsals/readiness-report";
 import { demoSummary, seedDemo } from "./seed-demo";
 import { DEMO_TIME_ANCHOR_KEY, demoTimeline } from "./seed-registry";
 
@@ -113,5 +115,27 @@ describe("seedDemo", () => {
     expect(analyticsCsv(analytics, "incidents").split("\r\n")[0]).toBe(
       "deployment,rollback_id,postmortem_id,detected_at,completed_at,time_to_detect_ms,time_to_rollback_ms",
     );
+  });
+
+  it("shows a rollback SLO, readiness indicator history and one past degradation", async () => {
+    const report = await getReadinessReport("support-router");
+    expect(report.slo).toEqual({ rollbackSeconds: 600, detectSeconds: null });
+    expect(report.indicators.consumerAcknowledgement.slowest?.consumer).toBe("reply-drafter");
+    expect(report.indicators.consumerAcknowledgement.history.length).toBeGreaterThanOrEqual(8);
+    expect(report.indicators.manifestReachability.history.every((h) => h.reachable)).toBe(true);
+    expect(report.indicators.memoryDivergence.history.map((h) => h.diverged)).toEqual([true, true, false, false]);
+    expect(report.verdict.tone).toBe("ok");
+
+    const degradation = await getDegradation("support-router");
+    expect(degradation.level).toBe("normal");
+    expect(degradation.history.map((c) => [c.from, c.to])).toEqual([
+      ["fallback", "normal"],
+      ["normal", "fallback"],
+    ]);
+    const deployment = await db().deployment.findUniqueOrThrow({ where: { slug: "support-router" } });
+    const closed = await db().postmortem.findFirstOrThrow({ where: { deploymentId: deployment.id, status: "CLOSED" } });
+    const postmortem = await getPostmortem(closed.id);
+    expect(postmortem.sloLines[0]).toEqual({ met: true, text: "Rollback SLO met: rolled back in 9m against a 10m target." });
+    expect(postmortem.timeline.some((e) => e.source === "degradation" && e.description.startsWith("Degraded to fallback by operator@reversegate.dev"))).toBe(true);
   });
 });

@@ -25,6 +25,7 @@ export async function seedDemo(log: (line: string) => void = () => {}): Promise<
   await seedRegistry(log);
   await (await import("./seed-metrics")).seedMetrics(log);
   await (await import("./seed-postmortems")).seedPostmortems(log);
+  await (await import("./seed-readiness")).seedReadiness(log);
   await db().setting.create({ data: { key: SEEDED_KEY, value: new Date().toISOString() } });
   for (const line of await demoSummary()) log(`demo: ${line}`);
   return "seeded";

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { toChangeView } from "@/lib/degradation/set-degradation";
 import { loadVersionNames } from "./deployment-views";
 
 export type TimelineEntry =
@@ -35,19 +36,34 @@ export type TimelineEntry =
       requestedBy: string;
       finishedAt: string | null;
       failureReason: string | null;
+    }
+  | {
+      kind: "degradation";
+      id: string;
+      at: string;
+      from: string;
+      to: string;
+      /** pending, applied or failed; `error` says why a change failed. */
+      status: string;
+      reason: string;
+      by: string;
+      origin: "manual" | "policy";
+      servedBy: string | null;
+      error: string | null;
     };
 
 const TIMELINE_LIMIT = 100;
 
-/** Promotions, rollbacks and rehearsals of one deployment as one history, newest first. */
+/** Promotions, rollbacks, rehearsals and degradation changes of one deployment as one history, newest first. */
 export async function getDeploymentTimeline(deploymentSlug: string): Promise<TimelineEntry[]> {
   const deployment = await db().deployment.findUnique({ where: { slug: deploymentSlug }, select: { id: true, modelId: true } });
   if (!deployment) throw notFound(`deployment ${deploymentSlug}`);
-  const [names, promotions, rollbacks, rehearsals] = await Promise.all([
+  const [names, promotions, rollbacks, rehearsals, degradations] = await Promise.all([
     loadVersionNames(db(), [deployment.modelId]),
     db().promotion.findMany({ where: { deploymentId: deployment.id }, orderBy: { promotedAt: "desc" }, take: TIMELINE_LIMIT }),
     db().rollbackOperation.findMany({ where: { deploymentId: deployment.id }, orderBy: { requestedAt: "desc" }, take: TIMELINE_LIMIT }),
     db().rehearsal.findMany({ where: { deploymentId: deployment.id }, orderBy: { startedAt: "desc" }, take: TIMELINE_LIMIT }),
+    db().degradationChange.findMany({ where: { deploymentId: deployment.id }, orderBy: { requestedAt: "desc" }, take: TIMELINE_LIMIT }),
   ]);
   const name = (id: number) => names.get(id) ?? `#${id}`;
   // A rehearsal runs its legs as a rollback operation; it appears once, as the rehearsal.
@@ -87,6 +103,19 @@ export async function getDeploymentTimeline(deploymentSlug: string): Promise<Tim
       requestedBy: r.requestedBy,
       finishedAt: r.finishedAt?.toISOString() ?? null,
       failureReason: r.failureReason,
+    })),
+    ...degradations.map(toChangeView).map((c): TimelineEntry => ({
+      kind: "degradation",
+      id: c.id,
+      at: c.requestedAt,
+      from: c.from,
+      to: c.to,
+      status: c.status,
+      reason: c.reason,
+      by: c.by,
+      origin: c.origin,
+      servedBy: c.servedBy,
+      error: c.error,
     })),
   ];
   return entries.sort((a, b) => b.at.localeCompare(a.at)).slice(0, TIMELINE_LIMIT);

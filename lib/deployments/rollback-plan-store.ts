@@ -32,6 +32,8 @@ export async function readRollbackPlan(client: Db | Tx, deploymentId: number): P
     requireDistinctApprover: row.requireDistinctApprover,
     blockOnUnacknowledged: row.blockOnUnacknowledged,
     blockingConsumers,
+    sloRollbackSeconds: row.sloRollbackSeconds,
+    sloDetectSeconds: row.sloDetectSeconds,
     configured: true,
     updatedAt: row.updatedAt,
   };
@@ -45,6 +47,8 @@ const toView = (slug: string, plan: EffectivePlan): RollbackPlanView => ({
   requireDistinctApprover: plan.requireDistinctApprover,
   blockOnUnacknowledged: plan.blockOnUnacknowledged,
   blockingConsumers: plan.blockingConsumers,
+  sloRollbackSeconds: plan.sloRollbackSeconds,
+  sloDetectSeconds: plan.sloDetectSeconds,
   configured: plan.configured,
   updatedAt: plan.updatedAt?.toISOString() ?? null,
 });
@@ -90,6 +94,8 @@ export async function putRollbackPlan(ctx: MutationContext, slug: string, plan: 
       rampDwellSeconds: plan.rampDwellSeconds,
       requireDistinctApprover: plan.requireDistinctApprover,
       blockOnUnacknowledged: plan.blockOnUnacknowledged,
+      sloRollbackSeconds: plan.sloRollbackSeconds,
+      sloDetectSeconds: plan.sloDetectSeconds,
     };
     await tx.rollbackPlan.upsert({ where: { deploymentId: deployment.id }, create: { deploymentId: deployment.id, ...data }, update: data });
     await tx.consumer.updateMany({ where: { deploymentId: deployment.id }, data: { blocking: false } });

@@ -33,6 +33,8 @@ describe("GET /api/v1/deployments/{deployment}/rollback-plan", () => {
       requireDistinctApprover: true,
       blockOnUnacknowledged: false,
       blockingConsumers: [],
+      sloRollbackSeconds: null,
+      sloDetectSeconds: null,
       configured: false,
       updatedAt: null,
     });

@@ -24,6 +24,19 @@ export function rampStagesProblem(stages: readonly number[]): string | null {
   return null;
 }
 
+/** The longest rollback SLO target: a day. */
+export const MAX_SLO_SECONDS = 86_400;
+
+const sloSeconds = (field: string, what: string) =>
+  z
+    .number({ error: `${field} must be a whole number of seconds, or null for no target` })
+    .int(`${field} must be a whole number of seconds`)
+    .min(1, `${field} must be at least 1 second`)
+    .max(MAX_SLO_SECONDS, `${field} must be at most ${MAX_SLO_SECONDS} (a day)`)
+    .nullable()
+    .default(null)
+    .describe(what);
+
 const consumerName = z.string().min(1, "must name a consumer").max(100, "must be at most 100 characters");
 
 export const rollbackPlanSchema = z.strictObject({
@@ -58,6 +71,11 @@ export const rollbackPlanSchema = z.strictObject({
     .refine((names) => new Set(names).size === names.length, { error: "each consumer may be named once" })
     .default([])
     .describe("Consumers whose acknowledgement is always required, whatever blockOnUnacknowledged says"),
+  sloRollbackSeconds: sloSeconds(
+    "sloRollbackSeconds",
+    "Rollback SLO: the target time to roll back (detection, or the request, to completion). Rehearsals and real rollbacks are measured against it; null: no target",
+  ),
+  sloDetectSeconds: sloSeconds("sloDetectSeconds", "Optional SLO for time to detect (impact start to detection); null: no target"),
 });
 
 /** What a client sends (every field but `mode` may be omitted and takes its default). */
@@ -74,6 +92,8 @@ export const rollbackPlanView = z.object({
   requireDistinctApprover: z.boolean(),
   blockOnUnacknowledged: z.boolean(),
   blockingConsumers: z.array(z.string()),
+  sloRollbackSeconds: z.number().int().nullable(),
+  sloDetectSeconds: z.number().int().nullable(),
   /** False while the deployment runs on the defaults, never having had a plan (or policy) of its own. */
   configured: z.boolean(),
   updatedAt: z.iso.datetime().nullable(),

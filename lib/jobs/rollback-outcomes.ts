@@ -1,5 +1,6 @@
 import "server-only";
 import { openPostmortemDraft } from "@/lib/postmortems/open-postmortem-draft";
+import { recordReadinessIndicators } from "@/lib/rehearsals/record-readiness-indicators";
 import { recordRehearsalOutcome } from "@/lib/rehearsals/record-rehearsal-outcome";
 import { createRollbackOutcomes } from "@/lib/rollbacks/outcomes";
 
@@ -18,3 +19,7 @@ rollbackOutcomes.subscribe(["completed"], "postmortems: open the draft", async (
 rollbackOutcomes.subscribe(["completed", "failed"], "rehearsals: record the outcome", async (scope, event) => {
   if (event.kind === "REHEARSAL") await recordRehearsalOutcome(scope, event.operationId);
 });
+
+// Every operation's measured readiness indicators: consumer acknowledgement latency, and for a
+// rehearsal manifest reachability and agent-memory divergence.
+rollbackOutcomes.subscribe(["completed", "failed"], "readiness: record the indicators", recordReadinessIndicators);

@@ -19,7 +19,8 @@ export interface DetectionView {
   windowStats: Record<string, unknown>;
   /** The window's samples that justified the verdict (min/max-downsampled past 500). */
   evidence: { ts: string; value: number; sampleCount: number }[];
-  action: "notify" | "request" | "auto";
+  /** `degrade`: the policy degraded the deployment and requested a rollback. */
+  action: "notify" | "request" | "auto" | "degrade";
   resolvedAt: string | null;
   rollbacks: { id: string; status: string; requestedAt: string; startedAt: string | null; completedAt: string | null }[];
   /** The postmortem of the incident it led to, as it stands now. */

@@ -4,12 +4,14 @@ import { SYSTEM_ACTOR } from "@/lib/actor";
 import { db } from "@/lib/db";
 import { formatNumber } from "@/lib/format-number";
 import { newRequestId, runMutation } from "@/lib/mutation";
+import { setDegradation } from "@/lib/degradation/set-degradation";
 import { requestRollback } from "@/lib/rollbacks/request-rollback";
 import { announceDetection } from "@/lib/webhooks/announce-detection";
 import { deliverWebhookEvent } from "@/lib/webhooks/deliver-webhook";
 import { loadDeploymentContext, type DeploymentContext } from "./deployment-context";
 import { downsampleMinMax } from "./downsample";
 import { judgePolicy } from "./judge-policy";
+import { degradeLevelOf } from "./policy";
 import { policyRuleOf, recordVerdict, type Verdict } from "./policy-store";
 import { metricSourceFor } from "./sources/for-policy";
 
@@ -32,6 +34,8 @@ export type EvaluationOutcome =
       detectionId: string | null;
       /** The rollback the detection requested, or why the request failed. */
       rollback: { id: string; status: string } | { error: string } | null;
+      /** For a `degrade:<level>` action: the level the deployment now serves at, or why it could not. */
+      degradation: { level: string; status: string } | { error: string } | null;
     };
 
 type Log = (line: string) => void;
@@ -155,6 +159,27 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
       details: { metric: failing.metric, consecutiveErrors: failing.consecutiveErrors, policyId },
     });
   }
+  let degradation: { level: string; status: string } | { error: string } | null = null;
+  const degradeTo = degradeLevelOf(policy.action);
+  if (result.detectionId && "slug" in result && degradeTo !== null) {
+    // First, in this same tick: shed load now; the rollback requested below waits for a person.
+    log(`detection ${result.detectionId}: degrading ${result.slug} to ${degradeTo} while the rollback waits for approval`);
+    try {
+      const { change } = await setDegradation(ctx, {
+        deploymentSlug: result.slug,
+        level: degradeTo,
+        reason: `${policy.metric} on ${result.version} held below its floor ${formatNumber(result.floor)} for the whole ${policy.windowSeconds}-second window (detection ${result.detectionId})`,
+        origin: "policy",
+        detectionId: result.detectionId,
+        idempotencyKey: `detection:${result.detectionId}`,
+      });
+      degradation = { level: change.servingLevel ?? change.to, status: change.status };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`detection ${result.detectionId}: degrading to ${degradeTo} failed: ${message}`);
+      degradation = { error: message };
+    }
+  }
   let rollback: { id: string; status: string } | { error: string } | null = null;
   if (result.detectionId && "slug" in result && policy.action !== "notify") {
     log(`detection ${result.detectionId}: ${result.slug} ${policy.metric} on ${result.version} below the floor ${formatNumber(result.floor)} for the whole window; requesting a rollback`);
@@ -178,5 +203,5 @@ export async function evaluatePolicy(policyId: string, options: { now?: number; 
   } else if (result.detectionId) {
     log(`detection ${result.detectionId}: ${policy.metric} breached its floor; policy action is notify`);
   }
-  return { status: "evaluated", intervalSeconds, evaluatedAt: now, verdict: result.verdict, detectionId: result.detectionId, rollback };
+  return { status: "evaluated", intervalSeconds, evaluatedAt: now, verdict: result.verdict, detectionId: result.detectionId, rollback, degradation };
 }

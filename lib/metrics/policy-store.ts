@@ -5,7 +5,8 @@ import { notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
 import { loadDeploymentContext, type DeploymentContext } from "./deployment-context";
 import type { FloorSource } from "./floor";
-import { priorFloorSchema, type FloorRule, type RollbackAction, type RollbackPolicy } from "./policy";
+import { LEVEL_TO_DB, levelFromDb } from "@/lib/degradation/schemas";
+import { degradeLevelOf, priorFloorSchema, type FloorRule, type RollbackAction, type RollbackPolicy } from "./policy";
 import { resolveFloor } from "./resolve-floor";
 import { metricSources } from "./sources";
 import { describeSource, metricSourceFor, storedSource } from "./sources/for-policy";
@@ -58,6 +59,19 @@ export async function recordEvaluationError(policyId: string, message: string, n
   await db().$transaction((tx) => recordVerdict(tx, policyId, "error", { reason: message }, now));
 }
 
+/** The stored action (and, for DEGRADE, its level) as the contract names it. */
+function actionOf(row: Pick<PolicyRow, "action" | "degradeLevel">): RollbackAction {
+  if (row.action === "DEGRADE") return `degrade:${levelFromDb(row.degradeLevel ?? "FALLBACK")}` as RollbackAction;
+  return row.action.toLowerCase() as RollbackAction;
+}
+
+function actionData(action: RollbackAction) {
+  const level = degradeLevelOf(action);
+  return level === null
+    ? { action: ACTION_TO_DB[action as keyof typeof ACTION_TO_DB], degradeLevel: null }
+    : { action: "DEGRADE" as const, degradeLevel: LEVEL_TO_DB[level] };
+}
+
 /** The stored row as the API contract (`lib/metrics/policy.ts`). */
 export function policyRuleOf(row: PolicyRow): RollbackPolicy {
   const floor: FloorRule =
@@ -71,7 +85,7 @@ export function policyRuleOf(row: PolicyRow): RollbackPolicy {
     evaluationIntervalSeconds: row.evaluationIntervalSeconds,
     minSamples: row.minSamples,
     sampleIntervalSeconds: row.sampleIntervalSeconds,
-    action: row.action.toLowerCase() as RollbackAction,
+    action: actionOf(row),
     consecutiveErrorLimit: row.consecutiveErrorLimit,
   };
 }
@@ -93,7 +107,7 @@ function rowData(policy: RollbackPolicy) {
     evaluationIntervalSeconds: policy.evaluationIntervalSeconds,
     minSamples: policy.minSamples,
     sampleIntervalSeconds: policy.sampleIntervalSeconds,
-    action: ACTION_TO_DB[policy.action],
+    ...actionData(policy.action),
     consecutiveErrorLimit: policy.consecutiveErrorLimit,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rollbackPolicySchema, type RollbackPolicyInput } from "./policy";
+import { degradeLevelOf, rollbackPolicySchema, type RollbackPolicyInput } from "./policy";
 
 const valid: RollbackPolicyInput = {
   metric: "canary_accuracy",
@@ -28,6 +28,14 @@ function expectRefused(patch: Record<string, unknown>, path: string, field: stri
 const prior = valid.floor;
 
 describe("rollbackPolicySchema", () => {
+  it("takes degrade:<level> as an action, naming the levels when one is wrong", () => {
+    const parsed = rollbackPolicySchema.parse({ ...valid, action: "degrade:fallback" });
+    expect(degradeLevelOf(parsed.action)).toBe("fallback");
+    expect(degradeLevelOf("request")).toBeNull();
+    const wrong = rollbackPolicySchema.safeParse({ ...valid, action: "degrade:sideways" });
+    expect(wrong.error?.issues[0]?.message).toContain("degrade:reduced, degrade:fallback, degrade:off");
+  });
+
   it("accepts the worked example and applies the sampleIntervalSeconds default", () => {
     const parsed = rollbackPolicySchema.parse(valid);
     expect(parsed.sampleIntervalSeconds).toBe(10);

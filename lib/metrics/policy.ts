@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { rollbackPlanSchema } from "@/lib/deployments/rollback-plan";
+import type { DegradedLevel } from "@/lib/serving/degradation";
 import { metricSources } from "./sources";
 
 /**
@@ -30,9 +31,20 @@ export const directionSchema = z.enum(["higher_is_better", "lower_is_better"], {
   error: 'direction must be "higher_is_better" or "lower_is_better"',
 });
 
-export const rollbackActionSchema = z.enum(["notify", "request", "auto"], {
-  error: 'action must be "notify", "request" or "auto"',
+/**
+ * What a sustained breach does. `degrade:<level>` sheds load at once (the deployment is served at
+ * that level, lib/degradation/) AND requests a rollback that waits for approval: the degradation
+ * protects users while a person decides, and the rollback is the fix they decide on. An automatic
+ * rollback needs no degradation (it moves traffic itself), so `auto` does not combine with it.
+ */
+export const rollbackActionSchema = z.enum(["notify", "request", "auto", "degrade:reduced", "degrade:fallback", "degrade:off"], {
+  error: 'action must be "notify", "request", "auto" or "degrade:<level>" (degrade:reduced, degrade:fallback, degrade:off)',
 });
+
+/** The level a `degrade:<level>` action sheds load to, or null for the other actions. */
+export function degradeLevelOf(action: RollbackAction): DegradedLevel | null {
+  return action.startsWith("degrade:") ? (action.slice("degrade:".length) as DegradedLevel) : null;
+}
 
 function positiveInt(field: string, min: number, max?: number) {
   const range = max === undefined ? `at least ${min}` : `between ${min} and ${max}`;

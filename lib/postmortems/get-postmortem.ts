@@ -2,8 +2,10 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { toChangeView } from "@/lib/degradation/set-degradation";
 import { incidentTimings, type IncidentTimestamps } from "@/lib/incidents/timings";
 import { validateTimelineOrder, type TimestampField } from "./durations";
+import { incidentSlo, sloLines } from "./incident-slo";
 import type { PostmortemDocument } from "./markdown";
 import { assembleTimeline } from "./timeline";
 import { closureBlockers, missingRequiredFields, type PostmortemContent } from "./workflow";
@@ -17,6 +19,9 @@ export const postmortemInclude = {
       status: true,
       mode: true,
       requestedByLabel: true,
+      requestedAt: true,
+      sloRollbackSeconds: true,
+      sloDetectSeconds: true,
       steps: { orderBy: { position: "asc" }, select: { name: true, status: true, params: true, startedAt: true, finishedAt: true, error: true, detail: true } },
     },
   },
@@ -98,6 +103,16 @@ export async function getPostmortem(id: string) {
 
   const timestamps = timestampsOf(pm);
   const content = contentOf(pm);
+  // Level changes from when the bad version could first do harm until the rollback completed.
+  const windowStart = pm.badVersionLiveFrom ?? pm.impactStartedAt ?? pm.detectedAt ?? pm.rollback.requestedAt;
+  const degradations = (
+    await db().degradationChange.findMany({
+      where: { deploymentId: pm.deploymentId, requestedAt: { gte: windowStart, ...(pm.completedAt ? { lte: pm.completedAt } : {}) } },
+      orderBy: { requestedAt: "asc" },
+    })
+  ).map(toChangeView);
+  const durations = incidentTimings(timestamps);
+  const slo = incidentSlo(durations, { rollbackSeconds: pm.rollback.sloRollbackSeconds, detectSeconds: pm.rollback.sloDetectSeconds });
   return {
     id: pm.id,
     title: pm.title,
@@ -125,11 +140,24 @@ export async function getPostmortem(id: string) {
       lessons: pm.lessons,
     },
     timestamps,
-    durations: incidentTimings(timestamps),
+    durations,
+    slo,
+    sloLines: sloLines(slo),
+    degradations,
     warnings: validateTimelineOrder(timestamps),
     missingFields: missingRequiredFields(content),
     closureBlockers: pm.status === "APPROVED" || pm.status === "CLOSED" ? closureBlockers(pm) : [],
-    timeline: assembleTimeline({ timestamps, detection: pm.detection, corrections: latestCorrection, steps: pm.rollback.steps, auditEvents }),
+    timeline: assembleTimeline({
+      timestamps,
+      detection: pm.detection,
+      corrections: latestCorrection,
+      steps: pm.rollback.steps,
+      auditEvents,
+      degradations: degradations.map((c) => ({
+        at: new Date(c.requestedAt),
+        description: `${c.to === "normal" ? "Returned to normal" : `Degraded to ${c.to}`} by ${c.by}${c.origin === "policy" ? " (policy)" : ""}: ${c.reason}${c.status === "applied" ? (c.servedBy ? ` — served by ${c.servedBy}` : "") : ` — ${c.status}${c.error ? `: ${c.error}` : ""}`}`,
+      })),
+    }),
     authors: pm.authors.map((a) => a.user),
     corrections: pm.corrections.map((c) => ({ ...c, actor: who(c.actorId) })),
     reviews: pm.reviews.map((r) => ({ ...r, actor: who(r.actorId) })),
@@ -164,6 +192,8 @@ export function postmortemToJson(pm: PostmortemView) {
     missedCheck: { suite: pm.fields.missedCheckSuite, reason: pm.fields.missedCheckReason, detail: pm.fields.missedCheckDetail },
     timestamps: Object.fromEntries(Object.entries(pm.timestamps).map(([k, v]) => [k, iso(v)])),
     durations: pm.durations,
+    slo: pm.slo,
+    sloSummary: pm.sloLines.map((line) => line.text),
     timelineWarnings: pm.warnings.map((w) => w.message),
     missingFields: pm.missingFields,
     closureBlockers: pm.closureBlockers,
@@ -210,6 +240,7 @@ export function postmortemToDocument(pm: PostmortemView): PostmortemDocument {
     lessons: pm.fields.lessons,
     timestamps: pm.timestamps,
     events: pm.timeline.filter((e) => e.source !== "timestamp").map((e) => ({ at: e.at, description: e.description })),
+    sloSummary: pm.sloLines.map((line) => line.text),
     missedCheck: { suite: pm.fields.missedCheckSuite, reason: pm.fields.missedCheckReason, detail: pm.fields.missedCheckDetail },
     gateAddition: pm.gateAddition ? { description: pm.gateAddition.description, suite: pm.gateAddition.suite, status: pm.gateAddition.status } : null,
     actionItems: pm.actionItems.map((i) => ({ title: i.title, owner: i.owner.name, dueDate: i.dueDate, status: i.status, wontDoReason: i.wontDoReason })),

@@ -26,6 +26,8 @@ export interface PostmortemDocument {
   readonly detectionSignal: string;
   readonly lessons: string;
   readonly timestamps: IncidentTimestamps;
+  /** Whether the incident met the rollback SLO, one sentence per target. */
+  readonly sloSummary?: readonly string[];
   /** Further moments worth recording, merged into the timeline by time. */
   readonly events?: readonly { readonly at: Date; readonly description: string }[];
   readonly missedCheck: MissedCheck | null;
@@ -103,6 +105,7 @@ function durations(pm: PostmortemDocument): string[] {
     "| Measure | Duration |",
     "| --- | --- |",
     ...rows.map(([name, ms]) => `| ${name} | ${formatDuration(ms)} |`),
+    ...(pm.sloSummary && pm.sloSummary.length > 0 ? ["", ...pm.sloSummary.map((line) => `- ${line}`)] : []),
   ];
 }
 

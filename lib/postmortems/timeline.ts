@@ -4,7 +4,7 @@ import { formatNumber } from "@/lib/format-number";
 import type { IncidentTimestamps } from "@/lib/incidents/timings";
 import { TIMELINE_ORDER, TIMESTAMP_LABELS, type TimestampField } from "./durations";
 
-export type TimelineSource = "timestamp" | "step" | "audit";
+export type TimelineSource = "timestamp" | "step" | "audit" | "degradation";
 
 export interface TimelineEntry {
   readonly at: Date;
@@ -30,6 +30,8 @@ export interface TimelineInput {
     readonly detail: unknown;
   }[];
   readonly auditEvents?: readonly { readonly at: Date; readonly action: string; readonly actorLabel: string }[];
+  /** Level changes of the deployment during the incident: who degraded it, to what, and why. */
+  readonly degradations?: readonly { readonly at: Date; readonly description: string }[];
 }
 
 const STEP_LABELS: Readonly<Record<string, string>> = {
@@ -52,6 +54,8 @@ const TIMESTAMP_AUDIT_ACTIONS: Partial<Record<TimestampField, string>> = {
 const NAMED_ACTOR: ReadonlySet<TimestampField> = new Set(["rollbackRequestedAt", "approvedAt"]);
 /** Each step's own audit event repeats the step's line. */
 const isStepAudit = (action: string) => action.startsWith("rollback.step_");
+// A level change has its own line from the change record; its audit events would repeat it.
+const isDegradationAudit = (action: string) => action.startsWith("degradation.");
 
 /**
  * When the step's change happened: a traffic shift when the split took effect (its dwell comes
@@ -105,8 +109,9 @@ export function assembleTimeline(input: TimelineInput): TimelineEntry[] {
     const at = stepTime(step);
     if (at) entries.push({ at, source: "step", description: stepDescription(step) });
   }
+  for (const change of input.degradations ?? []) entries.push({ at: change.at, source: "degradation", description: change.description });
   for (const event of audit) {
-    if (isStepAudit(event.action) || folded.has(event.action)) continue;
+    if (isStepAudit(event.action) || folded.has(event.action) || isDegradationAudit(event.action)) continue;
     entries.push({ at: event.at, source: "audit", description: `${event.action} by ${event.actorLabel}` });
   }
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime());

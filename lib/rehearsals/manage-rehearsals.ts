@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { runMutation, type MutationContext } from "@/lib/mutation";
 import { parseInput } from "@/lib/postmortems/mutation-helpers";
-import { rehearsalReadiness, type CurrentPair, type RehearsalPair } from "./readiness";
+import { currentPairOf, currentPairSelect, pairOf, readinessOf, rehearsalPairSelect } from "./readiness-report";
 import { describeSchedule, nextRehearsalWindow } from "./schedule";
 
 export const rehearsalScheduleInput = z
@@ -54,29 +54,8 @@ const rehearsalSelect = {
   startedAt: true,
   finishedAt: true,
   operationId: true,
-  liveVersion: { select: { version: true } },
-  priorVersion: { select: { version: true } },
+  ...rehearsalPairSelect,
 } as const;
-
-/** What a deployment's readiness is about: its live and prior versions now, and since when. */
-const currentPairSelect = {
-  liveVersionId: true,
-  priorVersionId: true,
-  versions: { select: { versionId: true, since: true, version: { select: { version: true } } } },
-} as const;
-
-type CurrentPairRow = { liveVersionId: number | null; priorVersionId: number | null; versions: { versionId: number; since: Date; version: { version: string } }[] };
-
-function currentPairOf(d: CurrentPairRow): CurrentPair {
-  const live = d.versions.find((v) => v.versionId === d.liveVersionId);
-  const prior = d.versions.find((v) => v.versionId === d.priorVersionId);
-  return { live: live?.version.version ?? null, prior: prior?.version.version ?? null, since: live?.since ?? null };
-}
-
-/** The pair a rehearsal exercised, by version name; null when it was not recorded. */
-function pairOf(r: { liveVersion: { version: string } | null; priorVersion: { version: string } | null }): RehearsalPair | null {
-  return r.liveVersion || r.priorVersion ? { live: r.liveVersion?.version ?? null, prior: r.priorVersion?.version ?? null } : null;
-}
 
 /** Each deployment with its schedule, readiness (from its history), last pass and recent history. */
 export async function listRehearsalOverview(now: Date = new Date(), historyPerDeployment = 10) {
@@ -88,13 +67,14 @@ export async function listRehearsalOverview(now: Date = new Date(), historyPerDe
       rehearsalWeekday: true,
       rehearsalHourUtc: true,
       ...currentPairSelect,
+      rollbackPlan: { select: { sloRollbackSeconds: true } },
       rehearsals: { orderBy: { startedAt: "desc" }, take: 50, select: rehearsalSelect },
     },
   });
   return deployments.map((d) => {
     const schedule = { enabled: d.rehearsalEnabled, weekday: d.rehearsalWeekday, hourUtc: d.rehearsalHourUtc };
     const history = d.rehearsals.map((r) => ({ ...r, pair: pairOf(r) }));
-    const readiness = rehearsalReadiness(history, now, currentPairOf(d));
+    const readiness = readinessOf(history, currentPairOf(d), d.rollbackPlan?.sloRollbackSeconds ?? null, now);
     return {
       deployment: d.slug,
       schedule,
@@ -106,14 +86,19 @@ export async function listRehearsalOverview(now: Date = new Date(), historyPerDe
   });
 }
 
-/** One deployment's readiness, for its badge on the deployment pages. */
+/** One deployment's readiness (its rehearsals against its rollback SLO), for its badge on the deployment pages. */
 export async function getDeploymentReadiness(deploymentSlug: string, now: Date = new Date()) {
   const deployment = await db().deployment.findUnique({
     where: { slug: deploymentSlug },
-    select: { ...currentPairSelect, rehearsals: { orderBy: { startedAt: "desc" }, take: 50, select: rehearsalSelect } },
+    select: {
+      ...currentPairSelect,
+      rollbackPlan: { select: { sloRollbackSeconds: true } },
+      rehearsals: { orderBy: { startedAt: "desc" }, take: 50, select: { status: true, startedAt: true, finishedAt: true, failureReason: true, backLegMs: true, ...rehearsalPairSelect } },
+    },
   });
   if (!deployment) throw notFound(`deployment ${deploymentSlug}`);
-  return rehearsalReadiness(deployment.rehearsals.map((r) => ({ ...r, pair: pairOf(r) })), now, currentPairOf(deployment));
+  const history = deployment.rehearsals.map((r) => ({ ...r, pair: pairOf(r) }));
+  return readinessOf(history, currentPairOf(deployment), deployment.rollbackPlan?.sloRollbackSeconds ?? null, now);
 }
 
 /** The public JSON of `GET /api/v1/rehearsals/{id}`; field names are a contract. */

@@ -40,6 +40,13 @@ export const STALE_AFTER_MS = 15 * 86_400_000;
 
 export const describePair = (pair: RehearsalPair) => `${pair.live ?? "nothing"} → ${pair.prior ?? "nothing"}`;
 
+/** Whether a rehearsal exercised today's pair since the live version last went live. */
+export const coversPair = (r: Pick<RehearsalSummary, "pair" | "startedAt">, current: CurrentPair) =>
+  r.pair !== null &&
+  r.pair.live === current.live &&
+  r.pair.prior === current.prior &&
+  (current.since === null || r.startedAt.getTime() >= current.since.getTime());
+
 const isDecided = (r: RehearsalSummary): r is RehearsalSummary & { status: "PASSED" | "FAILED" } => r.status === "PASSED" || r.status === "FAILED";
 
 /**
@@ -50,11 +57,7 @@ const isDecided = (r: RehearsalSummary): r is RehearsalSummary & { status: "PASS
  */
 export function rehearsalReadiness(history: readonly RehearsalSummary[], now: Date, current: CurrentPair): Readiness {
   const newestFirst = [...history].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
-  const covers = (r: RehearsalSummary) =>
-    r.pair !== null &&
-    r.pair.live === current.live &&
-    r.pair.prior === current.prior &&
-    (current.since === null || r.startedAt.getTime() >= current.since.getTime());
+  const covers = (r: RehearsalSummary) => coversPair(r, current);
   const relevant = newestFirst.filter(covers);
   const lastPassed = relevant.find((r) => r.status === "PASSED") ?? null;
   const lastPassedAt = lastPassed ? (lastPassed.finishedAt ?? lastPassed.startedAt) : null;

@@ -9,7 +9,7 @@ import { rollbackOutcomes } from "@/lib/jobs/rollback-outcomes";
 import { newRequestId } from "@/lib/mutation";
 import { makeDeployment, makeToken } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
-import { dwelling, finishedRollback, makeIncident, servingChanges, type IncidentOptions } from "@/lib/testing/rollback-scene";
+import { dwelling, finishedRollback, isServingChange, makeIncident, servingChanges, type IncidentOptions } from "@/lib/testing/rollback-scene";
 import { retryRollback } from "./decide-rollback";
 import { startRollbackWorker } from "./rollback-queue";
 import { getRollback } from "./rollback-views";
@@ -173,21 +173,25 @@ describe("executing a rollback on the serving simulator", () => {
     expect(await finished(id)).toMatchObject({ status: "COMPLETED" });
     const view = await getRollback(id);
     expect(view.steps.map((s) => s.status)).toEqual(["SUCCEEDED", "SKIPPED", "SKIPPED", "SKIPPED", "SUCCEEDED", "SUCCEEDED"]);
-    const changes = (await sim.requests()).filter((r) => r.method !== "GET");
+    const changes = (await sim.requests()).filter(isServingChange);
     expect(changes).toEqual([]);
     expect((await db().deployment.findUniqueOrThrow({ where: { id: scene.deployment.id } })).liveVersionId).toBe(scene.id("v13"));
   });
 });
 
+/** A request that changes the serving plane: not a read, and not the manifest preflight (a read-only check sent as POST). */
 describe("a serving backend that lacks capabilities", () => {
   it("skips the steps it cannot do, with the reason on record, and still completes", async () => {
-    const scene = await incident({ lacking: ["manifestRestore", "consumerInvalidation"] });
+    const scene = await incident({ lacking: ["manifestRestore", "consumerInvalidation", "manifestPreflight"] });
     await sim.control("PUT", `/sim/deployments/${scene.deployment.slug}/consumers`, { ids: ["triage-agent"] });
     const { id } = await scene.request("instant");
     await sim.control("DELETE", "/sim/requests");
     await scene.approve(id);
     expect(await finished(id)).toMatchObject({ status: "COMPLETED" });
     const steps = (await getRollback(id)).steps;
+    expect(steps.find((s) => s.name === "preflight")?.detail).toMatchObject({
+      manifestPreflight: { skipped: "the serving backend cannot check that a version's state artifacts answer before a rollback" },
+    });
     expect(steps.find((s) => s.name === "restore_manifest")).toMatchObject({
       status: "SKIPPED",
       detail: { reason: "the serving backend cannot restore a version's state manifest", capability: "manifestRestore" },
@@ -197,7 +201,7 @@ describe("a serving backend that lacks capabilities", () => {
       detail: { reason: "the serving backend cannot tell consumers to drop cached state", capability: "consumerInvalidation" },
     });
     const slug = scene.deployment.slug;
-    const changes = (await sim.requests()).filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.replace(`/v1/deployments/${slug}`, "")}`);
+    const changes = (await sim.requests()).filter(isServingChange).map((r) => `${r.method} ${r.path.replace(`/v1/deployments/${slug}`, "")}`);
     expect(changes).toEqual(["PUT /pin", "PUT /traffic"]);
     expect(await db().auditEvent.count({ where: { targetId: id, action: "rollback.step_skipped" } })).toBe(2);
   });

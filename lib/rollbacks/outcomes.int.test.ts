@@ -40,8 +40,8 @@ const execute = (id: string) => executeRollback(id, { outcomes: rollbackOutcomes
 
 describe("rollback outcome subscribers", () => {
   it("are wired to open the postmortem and record rehearsals", () => {
-    expect(rollbackOutcomes.subscribers("completed")).toEqual(["postmortems: open the draft", "rehearsals: record the outcome"]);
-    expect(rollbackOutcomes.subscribers("failed")).toEqual(["rehearsals: record the outcome"]);
+    expect(rollbackOutcomes.subscribers("completed")).toEqual(["postmortems: open the draft", "rehearsals: record the outcome", "readiness: record the indicators"]);
+    expect(rollbackOutcomes.subscribers("failed")).toEqual(["rehearsals: record the outcome", "readiness: record the indicators"]);
   });
 
   it("open the postmortem draft in the transaction that completes the rollback", async () => {

@@ -138,6 +138,8 @@ export async function requestRollback(ctx: MutationContext, input: RequestRollba
           requestedByLabel: actor.label,
           rampStages,
           rampDwellSeconds,
+          sloRollbackSeconds: rollbackPlan.sloRollbackSeconds,
+          sloDetectSeconds: rollbackPlan.sloDetectSeconds,
           requestedAt: now,
           approvedAt: autoApproved ? now : null,
           decisionNote: autoApproved ? (kind === "REHEARSAL" ? "rehearsal" : "policy action is auto") : null,

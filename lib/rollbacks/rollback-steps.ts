@@ -5,6 +5,7 @@ import { db } from "@/lib/db";
 import { formatNumber } from "@/lib/format-number";
 import {
   checkInterrupted,
+  checkManifestReachable,
   invalidateConsumers,
   pinVersion,
   readStatus,
@@ -66,7 +67,8 @@ export function legVersions(ctx: ExecutionContext, leg: RollbackLeg): { target: 
 }
 
 async function preflight({ ctx, step }: StepInput): Promise<StepResult> {
-  const { target } = legVersions(ctx, stepParams(step).leg);
+  const { leg } = stepParams(step);
+  const { target } = legVersions(ctx, leg);
   const status = await readStatus(ctx);
   requireRestorable(target);
   const others = await db().rollbackOperation.findMany({
@@ -83,9 +85,13 @@ async function preflight({ ctx, step }: StepInput): Promise<StepResult> {
       );
     }
   }
+  // The way back is checked before anything moves; the forward leg returns to state that was just live.
+  const reachability = leg === "back" ? await checkManifestReachable(ctx, target) : {};
+  // Which version's memory checkpoint the plane holds before the rollback: agent-memory divergence.
+  const memory = { pinnedVersion: status.pinnedVersion, manifestVersion: status.manifest?.version ?? null, checkpoint: status.manifest?.agentMemoryCheckpoint ?? null };
   return {
     status: "SUCCEEDED",
-    detail: { ...trafficDetail(status), ready: status.ready, target: target.version, approver: ctx.approvedLabel ?? "policy (automatic)" },
+    detail: { ...trafficDetail(status), ready: status.ready, target: target.version, approver: ctx.approvedLabel ?? "policy (automatic)", ...reachability, memory },
   };
 }
 

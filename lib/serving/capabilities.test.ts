@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALL_CAPABILITIES, listCapabilities, trafficModeFor, trafficModes } from "./capabilities";
+import { ALL_CAPABILITIES, hasCapability, listCapabilities, servingCapabilitiesSchema, trafficModeFor, trafficModes } from "./capabilities";
 import { skippedMoves } from "./moves";
 
 describe("what a backend's capabilities allow", () => {
@@ -28,6 +28,15 @@ describe("what a backend's capabilities allow", () => {
       ["stickiness", false],
       ["consumerInvalidation", true],
       ["manifestRestore", true],
+      ["degradation", true],
+      ["manifestPreflight", true],
     ]);
+  });
+
+  it("reads an optional capability a backend never declared as missing", () => {
+    const older = { ramp: true, instantFlip: true, stickiness: true, consumerInvalidation: true, manifestRestore: true };
+    expect(hasCapability(older, "degradation")).toBe(false);
+    expect(listCapabilities(older).find((c) => c.capability === "degradation")?.supported).toBe(false);
+    expect(servingCapabilitiesSchema.parse(older)).toEqual(older);
   });
 });

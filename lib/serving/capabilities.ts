@@ -19,6 +19,14 @@ export interface ServingCapabilities {
   consumerInvalidation: boolean;
   /** Put a version's state manifest (prompt, vector index, memory checkpoint…) back with it. */
   manifestRestore: boolean;
+  /**
+   * Serve at a graduated level short of a rollback: `reduced` (optional features off), `fallback`
+   * (a named fallback answers) or `off` (a fixed response). Optional: a backend that does not
+   * declare it cannot degrade, and the page offers no levels for it.
+   */
+  degradation?: boolean;
+  /** Check, before moving anything, that a version's state artifacts (vector index snapshot, memory checkpoint) answer. Optional like `degradation`. */
+  manifestPreflight?: boolean;
 }
 
 export type ServingCapability = keyof ServingCapabilities;
@@ -30,7 +38,12 @@ export const SERVING_CAPABILITIES: Readonly<Record<ServingCapability, { label: s
   stickiness: { label: "Session stickiness", lacking: "cannot keep sessions on one version while traffic is split" },
   consumerInvalidation: { label: "Consumer invalidation", lacking: "cannot tell consumers to drop cached state" },
   manifestRestore: { label: "Manifest restore", lacking: "cannot restore a version's state manifest" },
+  degradation: { label: "Graduated degradation", lacking: "cannot degrade (reduced, fallback or off); it can only serve normally or roll back" },
+  manifestPreflight: { label: "Manifest preflight", lacking: "cannot check that a version's state artifacts answer before a rollback" },
 };
+
+/** Whether the backend declared `capability`; an optional one it never mentions it does not have. */
+export const hasCapability = (capabilities: ServingCapabilities, capability: ServingCapability): boolean => capabilities[capability] === true;
 
 export const ALL_CAPABILITIES: Readonly<ServingCapabilities> = {
   ramp: true,
@@ -38,6 +51,19 @@ export const ALL_CAPABILITIES: Readonly<ServingCapabilities> = {
   stickiness: true,
   consumerInvalidation: true,
   manifestRestore: true,
+  degradation: true,
+  manifestPreflight: true,
+};
+
+/** What a backend that could not be built can do: nothing. */
+export const NO_CAPABILITIES: Readonly<ServingCapabilities> = {
+  ramp: false,
+  instantFlip: false,
+  stickiness: false,
+  consumerInvalidation: false,
+  manifestRestore: false,
+  degradation: false,
+  manifestPreflight: false,
 };
 
 export const servingCapabilitiesSchema = z.strictObject({
@@ -46,6 +72,8 @@ export const servingCapabilitiesSchema = z.strictObject({
   stickiness: z.boolean(),
   consumerInvalidation: z.boolean(),
   manifestRestore: z.boolean(),
+  degradation: z.boolean().optional(),
+  manifestPreflight: z.boolean().optional(),
 }) satisfies z.ZodType<ServingCapabilities>;
 
 /** Why a step that needs `capability` was skipped, e.g. "the serving backend cannot restore a version's state manifest". */
@@ -58,7 +86,7 @@ export function listCapabilities(capabilities: ServingCapabilities): { capabilit
   return (Object.keys(SERVING_CAPABILITIES) as ServingCapability[]).map((capability) => ({
     capability,
     label: SERVING_CAPABILITIES[capability].label,
-    supported: capabilities[capability],
+    supported: hasCapability(capabilities, capability),
   }));
 }
 

@@ -3,7 +3,8 @@
 // than silently dropped; clients parse answers with the lenient response schemas, so a serving
 // plane may add fields without breaking Reversegate.
 import { z } from "zod";
-import type { DeploymentStatus, InvalidationReceipt, InvalidationStatus } from "./port";
+import { DEGRADATION_LEVELS, DEGRADED_LEVELS } from "./degradation";
+import type { DeploymentStatus, InvalidationReceipt, InvalidationStatus, ManifestPreflightResult } from "./port";
 
 /** Same value on every attempt of one mutating request; the server replays the first outcome. */
 export const IDEMPOTENCY_KEY_HEADER = "idempotency-key";
@@ -80,6 +81,16 @@ export const invalidationRequestSchema = z.strictObject({
   version: versionSchema,
 });
 
+export const degradationRequestSchema = z.strictObject({
+  level: z.enum(DEGRADATION_LEVELS),
+  reason: z.string().min(1).max(500),
+});
+
+export const preflightRequestSchema = z.strictObject({
+  version: versionSchema,
+  manifest: stateManifestSchema,
+});
+
 // Responses: plain strings rather than the request patterns, because Reversegate only needs to
 // read back what the serving plane reports, not police its naming.
 export const deploymentStatusSchema: z.ZodType<DeploymentStatus> = z.object({
@@ -97,6 +108,9 @@ export const deploymentStatusSchema: z.ZodType<DeploymentStatus> = z.object({
       lastAckAt: z.string().nullable(),
     }),
   ),
+  degradation: z
+    .object({ level: z.enum(DEGRADATION_LEVELS), reason: z.string().nullable(), since: z.string().nullable(), servedBy: z.string().nullable() })
+    .optional(),
 });
 
 export const invalidationReceiptSchema: z.ZodType<InvalidationReceipt> = z.object({
@@ -111,6 +125,21 @@ export const invalidationStatusSchema: z.ZodType<InvalidationStatus> = z.object(
   createdAt: z.string(),
   acknowledged: z.array(z.string()),
   pending: z.array(z.string()),
+  acknowledgements: z.array(z.object({ consumer: z.string(), at: z.string() })).optional(),
+});
+
+export const preflightResultSchema: z.ZodType<ManifestPreflightResult> = z.object({
+  version: z.string(),
+  checkedAt: z.string(),
+  artifacts: z.array(
+    z.object({
+      artifact: z.enum(["vectorIndexSnapshot", "agentMemoryCheckpoint"]),
+      ref: z.string(),
+      reachable: z.boolean(),
+      latencyMs: z.number().min(0),
+      detail: z.string().optional(),
+    }),
+  ),
 });
 
 /** What a Serving Control API plane says it supports (`GET /v1/health`), in the wire's names. */
@@ -119,10 +148,29 @@ export const wireCapabilitiesSchema = z.object({
   stickiness: z.boolean(),
   manifestRestore: z.boolean(),
   consumerInvalidation: z.boolean(),
+  /** Absent from a plane written before degradation: it cannot degrade. */
+  degradation: z.boolean().optional(),
+  manifestPreflight: z.boolean().optional(),
 });
 export type WireCapabilities = z.infer<typeof wireCapabilitiesSchema>;
 
-export const healthSchema = z.object({ status: z.literal("ok"), capabilities: wireCapabilitiesSchema });
+/** The degraded levels a plane offers and what each means there. */
+export const wireDegradationSchema = z.object({
+  levels: z.array(
+    z.object({
+      level: z.enum(DEGRADED_LEVELS),
+      description: z.string(),
+      disables: z.array(z.string()).optional(),
+      fallback: z.string().optional(),
+    }),
+  ),
+});
+
+export const healthSchema = z.object({
+  status: z.literal("ok"),
+  capabilities: wireCapabilitiesSchema,
+  degradation: wireDegradationSchema.optional(),
+});
 
 export const errorBodySchema = z.object({
   error: z.string(),

@@ -4,14 +4,12 @@ import { z } from "zod";
 import { env, inClusterKubernetesApi, secretFromEnv } from "@/lib/env";
 import { storedKind } from "@/lib/plugins/kind-registry";
 import { servingBackends } from "./backends";
-import type { ServingCapabilities } from "./capabilities";
+import { NO_CAPABILITIES } from "./capabilities";
 import { misconfiguredAdapter, type ServingAdapter } from "./port";
 import type { ServingDeps, ServingView } from "./registry";
 
 /** The columns a deployment keeps its serving backend in. */
 export type DeploymentServingColumns = { servingKind: string; servingConfig: Prisma.JsonValue };
-
-const NO_CAPABILITIES: ServingCapabilities = { ramp: false, instantFlip: false, stickiness: false, consumerInvalidation: false, manifestRestore: false };
 
 const stored = (row: DeploymentServingColumns) => storedKind(row.servingKind, row.servingConfig);
 

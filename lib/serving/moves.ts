@@ -4,7 +4,7 @@
 // change the backend already shows. A move that needs a capability the backend lacks is SKIPPED,
 // with the reason on record. Rollbacks (both legs) and applied promotions are built from these.
 import { formatDuration } from "@/lib/format-duration";
-import { lackingReason, type ServingCapabilities, type ServingCapability } from "./capabilities";
+import { hasCapability, lackingReason, type ServingCapabilities, type ServingCapability } from "./capabilities";
 import { sameManifest, toServingManifest } from "./manifest";
 import { describeServingFailure, ServingError, type DeploymentStatus, type ServingAdapter, type Stickiness, type TrafficWeight } from "./port";
 import { describeSplit, sameSplit, splitWeights } from "./traffic";
@@ -60,7 +60,7 @@ export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Skipped because the backend cannot do it, or null when it can. */
 export function unlessCapable(capabilities: ServingCapabilities, capability: ServingCapability): StepResult | null {
-  return capabilities[capability] ? null : { status: "SKIPPED", detail: { reason: lackingReason(capability), capability } };
+  return hasCapability(capabilities, capability) ? null : { status: "SKIPPED", detail: { reason: lackingReason(capability), capability } };
 }
 
 /**
@@ -122,6 +122,30 @@ export function requireRestorable(target: MoveVersion & { purgedAt: Date | null 
   if (!toServingManifest(target.manifest)) {
     throw new StepFailure(`${target.version}'s state manifest in the registry has no weightsDigest; it cannot be restored`);
   }
+}
+
+/**
+ * Manifest reachability: asks the backend whether the target's state artifacts (vector index
+ * snapshot, memory checkpoint) answer, before anything moves. One that does not fails the move:
+ * restoring a manifest whose state is gone would leave the version on someone else's state.
+ */
+export async function checkManifestReachable(ctx: MoveContext, target: MoveVersion): Promise<StepDetail> {
+  const manifest = toServingManifest(target.manifest);
+  if (!manifest) throw new StepFailure(`${target.version}'s state manifest has no weightsDigest`);
+  if (!hasCapability(ctx.serving.capabilities, "manifestPreflight") || !ctx.serving.preflightManifest) {
+    return { manifestPreflight: { skipped: lackingReason("manifestPreflight") } };
+  }
+  if (manifest.vectorIndexSnapshot === undefined && manifest.agentMemoryCheckpoint === undefined) {
+    return { manifestPreflight: { skipped: `${target.version}'s manifest names no vector index snapshot or memory checkpoint` } };
+  }
+  const result = await serve(() => ctx.serving.preflightManifest!(ctx.slug, { version: target.version, manifest }));
+  const reachable = result.artifacts.every((artifact) => artifact.reachable);
+  const detail = { manifestPreflight: { reachable, checkedAt: result.checkedAt, artifacts: result.artifacts } };
+  if (!reachable) {
+    const missing = result.artifacts.filter((a) => !a.reachable).map((a) => `${a.artifact} ${a.ref}${a.detail ? ` (${a.detail})` : ""}`);
+    throw new StepFailure(`${target.version}'s state did not answer the preflight: ${missing.join("; ")}`, detail);
+  }
+  return detail;
 }
 
 export const trafficDetail = (status: DeploymentStatus) => ({
@@ -227,7 +251,10 @@ export async function invalidateConsumers(
     await sleep(Math.min(100, Math.max(1, deadline - Date.now())), ctx.signal);
     acks = await serve(() => ctx.serving.getInvalidation(ctx.slug, invalidationId));
   }
-  detail = { ...detail, acknowledged: acks.acknowledged, unacknowledged: acks.pending };
+  // Each consumer's time to acknowledge, by the plane's clock: the shared-context consensus latency.
+  const createdAt = Date.parse(acks.createdAt);
+  const latencies = (acks.acknowledgements ?? []).map((ack) => ({ consumer: ack.consumer, latencyMs: Math.max(0, Date.parse(ack.at) - createdAt) }));
+  detail = { ...detail, acknowledged: acks.acknowledged, unacknowledged: acks.pending, ...(latencies.length > 0 ? { ackLatencies: latencies } : {}) };
   if (acks.pending.length === 0) return { status: "SUCCEEDED", detail };
   const waited = formatDuration(input.ackTimeoutMs);
   const blocking = acks.pending.filter((id) => input.acks.blocksAll || input.acks.blockingConsumers.has(id));

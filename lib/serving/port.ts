@@ -2,6 +2,7 @@
 // machinery needs from serving goes through `ServingAdapter`; this module is types and typed
 // errors only, so any backend (lib/serving/backends/<kind>/) can stand behind it.
 import type { ServingCapabilities } from "./capabilities";
+import type { DegradationLevel, DegradationLevelInfo, DegradationStatus } from "./degradation";
 
 export type Stickiness = "none" | "session";
 
@@ -42,6 +43,8 @@ export interface DeploymentStatus {
   revision: number;
   manifest: VersionedManifest | null;
   consumers: ConsumerStatus[];
+  /** The level it is served at; absent from a plane that cannot degrade (read as normal). */
+  degradation?: DegradationStatus;
 }
 
 export interface PinVersionInput {
@@ -78,11 +81,34 @@ export interface InvalidationStatus {
   createdAt: string;
   acknowledged: string[];
   pending: string[];
+  /** When each consumer acknowledged (ISO), where the plane records it: the consensus latency. */
+  acknowledgements?: { consumer: string; at: string }[];
+}
+
+export interface SetDegradationInput {
+  level: DegradationLevel;
+  reason: string;
+}
+
+/** The state artifacts of a manifest a preflight checks: each answers, or does not. */
+export type PreflightArtifact = "vectorIndexSnapshot" | "agentMemoryCheckpoint";
+
+export interface ManifestPreflightInput {
+  version: string;
+  manifest: StateManifest;
+}
+
+export interface ManifestPreflightResult {
+  version: string;
+  checkedAt: string;
+  artifacts: { artifact: PreflightArtifact; ref: string; reachable: boolean; latencyMs: number; detail?: string }[];
 }
 
 export interface ServingHealth {
   status: "ok";
   capabilities: ServingCapabilities;
+  /** The degraded levels the plane offers and what each means there; absent when it cannot degrade. */
+  degradationLevels?: DegradationLevelInfo[];
 }
 
 export interface ServingAdapter {
@@ -98,6 +124,10 @@ export interface ServingAdapter {
     input: InvalidateConsumersInput,
   ): Promise<InvalidationReceipt>;
   getInvalidation(deployment: string, invalidationId: string): Promise<InvalidationStatus>;
+  /** Present when `capabilities.degradation`: serve the deployment at `level` (idempotent). */
+  setDegradation?(deployment: string, input: SetDegradationInput): Promise<DeploymentStatus>;
+  /** Present when `capabilities.manifestPreflight`: whether the manifest's state artifacts answer, changing nothing. */
+  preflightManifest?(deployment: string, input: ManifestPreflightInput): Promise<ManifestPreflightResult>;
 }
 
 export type ServingErrorKind =
@@ -193,5 +223,7 @@ export function misconfiguredAdapter(capabilities: ServingCapabilities, reason: 
     restoreManifest: refuse,
     invalidateConsumers: refuse,
     getInvalidation: refuse,
+    setDegradation: refuse,
+    preflightManifest: refuse,
   };
 }

@@ -64,7 +64,7 @@ describe("the http backend", () => {
     expect(stored).toEqual({ kind: "http", config: { baseUrl: "http://127.0.0.1:4010", secretEnv: "SERVING_SECRET" } });
     expect(servingBackends.describe(stored)).toEqual({
       target: "http://127.0.0.1:4010",
-      capabilities: { ramp: true, instantFlip: true, stickiness: true, consumerInvalidation: true, manifestRestore: true },
+      capabilities: { ramp: true, instantFlip: true, stickiness: true, consumerInvalidation: true, manifestRestore: true, degradation: true, manifestPreflight: true },
     });
     const unset = servingBackends.create({ kind: "http", config: { ...stored.config, secretEnv: "PLANE_B_SECRET" } }, deps());
     const failure = await unset.getStatus("x").catch((error: unknown) => error);

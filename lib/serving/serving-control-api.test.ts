@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {
+  degradationRequestSchema,
   deploymentStatusSchema,
   errorBodySchema,
   healthSchema,
@@ -11,6 +12,8 @@ import {
   invalidationStatusSchema,
   manifestRequestSchema,
   pinRequestSchema,
+  preflightRequestSchema,
+  preflightResultSchema,
   trafficRequestSchema,
 } from "./contract";
 
@@ -65,6 +68,8 @@ const contract: Record<string, { request?: z.ZodType; success: z.ZodType }> = {
   restoreManifest: { request: manifestRequestSchema, success: deploymentStatusSchema },
   invalidateConsumers: { request: invalidationRequestSchema, success: invalidationReceiptSchema },
   getInvalidation: { success: invalidationStatusSchema },
+  setDegradation: { request: degradationRequestSchema, success: deploymentStatusSchema },
+  preflightManifest: { request: preflightRequestSchema, success: preflightResultSchema },
 };
 
 describe("serving-control-api.openapi.json", () => {
@@ -80,6 +85,8 @@ describe("serving-control-api.openapi.json", () => {
       "GET /v1/deployments/{deployment}/invalidations/{invalidationId} getInvalidation",
       "GET /v1/health getHealth",
       "POST /v1/deployments/{deployment}/invalidations invalidateConsumers",
+      "POST /v1/deployments/{deployment}/preflight preflightManifest",
+      "PUT /v1/deployments/{deployment}/degradation setDegradation",
       "PUT /v1/deployments/{deployment}/manifest restoreManifest",
       "PUT /v1/deployments/{deployment}/pin pinVersion",
       "PUT /v1/deployments/{deployment}/traffic setTraffic",

@@ -39,10 +39,13 @@ export const dwelling = (operationId: string, position: number, timeoutMs?: numb
     timeoutMs,
   );
 
+/** Whether the simulator was asked to change something: not a read, nor the read-only preflight POST. */
+export const isServingChange = (request: { method: string; path: string }) => request.method !== "GET" && !request.path.endsWith("/preflight");
+
 /** The changes (not reads) the simulator received for one deployment, e.g. `PUT /traffic`. */
 export async function servingChanges(sim: SimulatorProcess, slug: string): Promise<string[]> {
   return (await sim.requests())
-    .filter((r) => r.method !== "GET" && r.path.startsWith(`/v1/deployments/${slug}/`))
+    .filter((r) => isServingChange(r) && r.path.startsWith(`/v1/deployments/${slug}/`))
     .map((r) => `${r.method} ${r.path.replace(`/v1/deployments/${slug}`, "")}`);
 }
 

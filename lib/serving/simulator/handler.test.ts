@@ -156,11 +156,26 @@ describe("simulator request handling", () => {
     call(state, "PUT", `${D}/pin`, { version: "v14" });
     call(state, "PUT", `${D}/manifest`, { version: "v14", manifest: { weightsDigest: "sha256:bb", sharedContextEpoch: 3 } });
     call(state, "POST", `${D}/invalidations`, { reason: "r", version: "v14" });
+    call(state, "PUT", `${D}/degradation`, { level: "reduced", reason: "tools misbehave" });
 
     const restored = restoreSnapshot(serializeSnapshot(state));
     expect(serializeSnapshot(restored)).toBe(serializeSnapshot(state));
     expect(call(restored, "GET", D).body).toEqual(call(state, "GET", D).body);
     expect(restored.profiles.get("support-router")?.get("v14")).toBe(0.5);
     expect(() => restoreSnapshot('{"deployments": 3}')).toThrow();
+    expect((call(restored, "GET", D).body as DeploymentStatus).degradation?.level).toBe("reduced");
+  });
+
+  it("reads a snapshot written before degradation existed as serving normally", () => {
+    const state = createInitialState();
+    call(state, "PUT", `${D}/pin`, { version: "v14" });
+    const old = JSON.parse(serializeSnapshot(state)) as { deployments: Record<string, unknown>[]; ackDelays?: unknown };
+    for (const deployment of old.deployments) {
+      delete deployment.degradation;
+      delete deployment.priorVersion;
+    }
+    delete old.ackDelays;
+    const restored = restoreSnapshot(JSON.stringify(old));
+    expect((call(restored, "GET", D).body as DeploymentStatus).degradation).toMatchObject({ level: "normal" });
   });
 });

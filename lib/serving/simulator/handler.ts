@@ -3,11 +3,13 @@
 // carries requests in and answers out.
 import { z } from "zod";
 import {
+  degradationRequestSchema,
   describeIssues,
   invalidationRequestSchema,
   manifestRequestSchema,
   nameSchema,
   pinRequestSchema,
+  preflightRequestSchema,
   trafficRequestSchema,
   versionSchema,
   type WireCapabilities,
@@ -22,13 +24,16 @@ import {
   invalidationView,
   logRequest,
   pinVersion,
+  preflightManifest,
   rememberOutcome,
   restoreManifest,
   rulesFor,
   setConsumers,
+  setDegradation,
   setFaultRule,
   setTraffic,
   settleAcknowledgements,
+  SIMULATOR_DEGRADATION_LEVELS,
   type DeploymentState,
   type Reply,
   type SimulatorState,
@@ -66,18 +71,23 @@ const faultsRequestSchema = z.strictObject({
   hang: z.boolean().optional(),
   refuseVersions: z.array(versionSchema).max(100).optional(),
   silentConsumers: z.array(nameSchema).max(100).optional(),
+  unreachableArtifacts: z.array(z.string().min(1).max(200)).max(100).optional(),
 });
 
 const profileRequestSchema = z.strictObject({
   versions: z.record(versionSchema, z.number().min(0).max(1)),
 });
 
-const consumersRequestSchema = z.strictObject({
-  ids: z
-    .array(nameSchema)
-    .max(50)
-    .refine((ids) => new Set(ids).size === ids.length, "ids must be unique"),
-});
+const consumersRequestSchema = z
+  .strictObject({
+    ids: z
+      .array(nameSchema)
+      .max(50)
+      .refine((ids) => new Set(ids).size === ids.length, "ids must be unique"),
+    /** How long each consumer takes to acknowledge an invalidation; unlisted ones take SERVING_SIM_CONSUMER_ACK_MS. */
+    ackDelaysMs: z.record(nameSchema, z.number().int().min(0).max(600_000)).optional(),
+  })
+  .refine((body) => Object.keys(body.ackDelaysMs ?? {}).every((id) => body.ids.includes(id)), { message: "ackDelaysMs may only name consumers in ids", path: ["ackDelaysMs"] });
 
 type Params = Record<"deployment" | "invalidation", string | undefined>;
 
@@ -126,10 +136,15 @@ const CAPABILITIES: WireCapabilities = {
   stickiness: true,
   manifestRestore: true,
   consumerInvalidation: true,
+  degradation: true,
+  manifestPreflight: true,
 };
 
 const controlRoutes: Route[] = [
-  route("GET", "/v1/health", undefined, () => ({ status: 200, body: { status: "ok", capabilities: CAPABILITIES } })),
+  route("GET", "/v1/health", undefined, () => ({
+    status: 200,
+    body: { status: "ok", capabilities: CAPABILITIES, degradation: { levels: SIMULATOR_DEGRADATION_LEVELS } },
+  })),
   route("GET", "/v1/deployments/:deployment", undefined, (args) =>
     withDeployment(args, args.params.deployment, (found) => ({ status: 200, body: deploymentView(found) })),
   ),
@@ -147,6 +162,12 @@ const controlRoutes: Route[] = [
     "/v1/deployments/:deployment/invalidations",
     invalidationRequestSchema,
     ({ state, params, body, clock }) => createInvalidation(state, params.deployment, body, clock.nowMs),
+  ),
+  route("PUT", "/v1/deployments/:deployment/degradation", degradationRequestSchema, ({ state, params, body, clock }) =>
+    setDegradation(state, params.deployment, body, clock.nowMs),
+  ),
+  route("POST", "/v1/deployments/:deployment/preflight", preflightRequestSchema, ({ state, params, body, clock }) =>
+    preflightManifest(state, params.deployment, body, clock.nowMs),
   ),
   route("GET", "/v1/deployments/:deployment/invalidations/:invalidation", undefined, (args) => {
     const { deployment, invalidation: id } = args.params;
@@ -169,6 +190,7 @@ const simRoutes: Route[] = [
       hang: body.hang ?? false,
       refuseVersions: body.refuseVersions ?? [],
       silentConsumers: body.silentConsumers ?? [],
+      unreachableArtifacts: body.unreachableArtifacts ?? [],
     });
     return { status: 200, body: { faults: state.faults } };
   }),
@@ -181,8 +203,8 @@ const simRoutes: Route[] = [
     return { status: 200, body: { deployment: params.deployment, versions: body.versions } };
   }),
   route("PUT", "/sim/deployments/:deployment/consumers", consumersRequestSchema, ({ state, params, body, clock }) => {
-    setConsumers(state, params.deployment, body.ids, clock.nowMs);
-    return { status: 200, body: { deployment: params.deployment, ids: body.ids } };
+    setConsumers(state, params.deployment, body.ids, clock.nowMs, body.ackDelaysMs);
+    return { status: 200, body: { deployment: params.deployment, ids: body.ids, ackDelaysMs: body.ackDelaysMs ?? {} } };
   }),
   route("GET", "/sim/requests", undefined, ({ state }) => ({ status: 200, body: { requests: state.requestLog } })),
   route("DELETE", "/sim/requests", undefined, ({ state }) => {

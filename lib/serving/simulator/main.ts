@@ -17,11 +17,20 @@
 //            back that long (the change is applied at once). hang: requests are accepted and never
 //            answered. refuseVersions: pin/traffic to these versions answer 422 version_refused.
 //            silentConsumers: these consumers never acknowledge invalidations.
+//            unreachableArtifacts: vector index snapshots / memory checkpoints (by ref) that
+//            POST /v1/deployments/{d}/preflight reports as not answering.
 //   DELETE /sim/faults                     Clears every fault rule.
 //   PUT    /sim/deployments/{d}/profile    {versions: {v14: 0.81, ...}}  Mean canary accuracy per
 //            version (replaces the deployment's profile; unlisted versions score 0.90).
-//   PUT    /sim/deployments/{d}/consumers  {ids: [...]}  The deployment's consumers (before or
-//            after its first pin); defaults to triage-agent, reply-drafter, escalation-agent.
+//   PUT    /sim/deployments/{d}/consumers  {ids: [...], ackDelaysMs?: {id: ms}}  The deployment's
+//            consumers (before or after its first pin); defaults to triage-agent, reply-drafter,
+//            escalation-agent. Each acknowledges an invalidation after its own delay (default
+//            SERVING_SIM_CONSUMER_ACK_MS).
+//
+// Degradation: PUT /v1/deployments/{d}/degradation serves the deployment at a level. The canary
+// metric follows it: at `fallback` the prior version (the one pinned before) answers, so points
+// for the live version carry the prior's accuracy; `reduced` recovers half that gap; `off` is a
+// fixed response and pushes no points.
 //   GET    /sim/requests                   {requests: [{seq, method, path, at, status, replayed}]}
 //            The control requests received, so a test can count attempts; `replayed` marks an
 //            answer served from the Idempotency-Key cache without applying anything again.

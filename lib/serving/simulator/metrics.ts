@@ -1,6 +1,6 @@
 // The live side of the demo: canary accuracy per version with traffic, pushed to Reversegate's
 // metrics endpoint the way a real serving plane's eval sidecar would.
-import { meanAccuracy, type SimulatorState } from "./state";
+import { servedAccuracy, type SimulatorState } from "./state";
 
 /** Requests the simulator pretends a deployment served per interval, split by traffic share. */
 export const REQUESTS_PER_INTERVAL = 200;
@@ -20,8 +20,11 @@ export function buildMetricPoints(state: SimulatorState, nowMs: number, random: 
   return [...state.deployments.values()].flatMap((deployment) =>
     deployment.traffic
       .filter((weight) => weight.percent > 0)
-      .map((weight) => {
-        const noisy = meanAccuracy(state, deployment.name, weight.version) + (random() * 2 - 1) * NOISE;
+      .flatMap((weight) => {
+        // Points stay under the version the traffic was meant for: its canary shows what users got.
+        const served = servedAccuracy(state, deployment, weight.version);
+        if (served === null) return [];
+        const noisy = served + (random() * 2 - 1) * NOISE;
         return {
           deployment: deployment.name,
           version: weight.version,

@@ -171,10 +171,63 @@ describe("serving simulator process, through the HTTP adapter", () => {
   it("prints the real port when asked for port 0, and answers health unsigned", async () => {
     expect(sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sim.url.endsWith(":0")).toBe(false);
-    expect(await adapter().checkHealth()).toEqual({
+    const health = await adapter().checkHealth();
+    expect(health).toMatchObject({
       status: "ok",
-      capabilities: { ramp: true, instantFlip: true, stickiness: true, manifestRestore: true, consumerInvalidation: true },
+      capabilities: { ramp: true, instantFlip: true, stickiness: true, manifestRestore: true, consumerInvalidation: true, degradation: true, manifestPreflight: true },
     });
+    expect(health.degradationLevels?.map((level) => level.level)).toEqual(["reduced", "fallback", "off"]);
+    expect(health.degradationLevels?.find((level) => level.level === "reduced")?.disables).toEqual(["tool_use", "long_context"]);
+  });
+
+  it("serves a deployment at a degradation level, reports it, and its canary follows the fallback", async () => {
+    const serving = adapter();
+    await serving.pinVersion("support-router", { version: "v13" });
+    await serving.pinVersion("support-router", { version: "v14" });
+    await serving.setTraffic("support-router", { weights: [{ version: "v14", percent: 100 }], expectedRevision: 2 });
+    const before = await serving.getStatus("support-router");
+    expect(before.degradation).toMatchObject({ level: "normal", servedBy: null });
+
+    const degraded = await serving.setDegradation!("support-router", { level: "fallback", reason: "canary below floor" });
+    expect(degraded.degradation).toMatchObject({ level: "fallback", reason: "canary below floor", servedBy: "v13 (prior version)" });
+    // Not a traffic change: consumers need not re-read anything.
+    expect(degraded.revision).toBe(before.revision);
+    const again = await serving.setDegradation!("support-router", { level: "fallback", reason: "again" });
+    expect(again.degradation?.since).toBe(degraded.degradation?.since);
+
+    const since = pushes.length;
+    const push = await waitFor(async () => pushes.slice(since).find((candidate) => candidate.points.some((p) => p.deployment === "support-router")), "a push at fallback");
+    const v14 = push.points.find((point) => point.deployment === "support-router" && point.version === "v14");
+    // v14's traffic is answered by v13 at fallback: the canary reads v13's accuracy.
+    expect(Math.abs((v14?.value ?? 0) - 0.91)).toBeLessThanOrEqual(0.0101);
+
+    expect((await serving.setDegradation!("support-router", { level: "normal", reason: "recovered" })).degradation).toMatchObject({ level: "normal", servedBy: null });
+    const refused = await expectServingError(adapter().setDegradation!("support-router", { level: "sideways" as "off", reason: "x" }));
+    expect(refused).toMatchObject({ kind: "rejected", status: 400 });
+  });
+
+  it("answers a manifest preflight per artifact, and records when each consumer acknowledged", async () => {
+    const serving = adapter();
+    await serving.pinVersion("support-router", { version: "v14" });
+    await control("PUT", "/sim/faults", { deployment: "support-router", unreachableArtifacts: ["memory-ckpt-v13"] });
+    const preflight = await serving.preflightManifest!("support-router", {
+      version: "v13",
+      manifest: { weightsDigest: "sha256:aa", vectorIndexSnapshot: "tickets-index-v13", agentMemoryCheckpoint: "memory-ckpt-v13" },
+    });
+    expect(preflight.artifacts.map((a) => [a.artifact, a.reachable])).toEqual([
+      ["vectorIndexSnapshot", true],
+      ["agentMemoryCheckpoint", false],
+    ]);
+
+    await control("PUT", "/sim/deployments/support-router/consumers", { ids: ["fast-agent", "slow-agent"], ackDelaysMs: { "fast-agent": 20, "slow-agent": 250 } });
+    const { invalidationId } = await serving.invalidateConsumers("support-router", { reason: "r", version: "v14" });
+    const done = await waitFor(async () => {
+      const status = await serving.getInvalidation("support-router", invalidationId);
+      return status.pending.length === 0 ? status : undefined;
+    }, "both acknowledgements");
+    const at = new Map(done.acknowledgements?.map((ack) => [ack.consumer, Date.parse(ack.at) - Date.parse(done.createdAt)]));
+    expect(at.get("fast-agent")).toBe(20);
+    expect(at.get("slow-agent")).toBe(250);
   });
 
   it("creates a deployment on its first pin and reports its status", async () => {

@@ -2,10 +2,14 @@
 // and consumer acknowledgements are settled lazily from it, so the same state survives a restart
 // (through the snapshot) without any timers to re-arm.
 import { z } from "zod";
+import { DEGRADATION_LEVELS, type DegradationLevel, type DegradationLevelInfo } from "../degradation";
 import type {
   ConsumerStatus,
   DeploymentStatus,
   InvalidationStatus,
+  ManifestPreflightResult,
+  PreflightArtifact,
+  StateManifest,
   Stickiness,
   TrafficWeight,
   VersionedManifest,
@@ -18,6 +22,16 @@ export const DEFAULT_ACCURACY = 0.9;
 const DEMO_PROFILES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   "support-router": { v14: 0.81, v13: 0.91, v12: 0.9, v11: 0.89 },
 };
+/** What the rules path scores when a deployment falls back with no prior version to answer. */
+export const RULES_PATH_ACCURACY = 0.85;
+/** The fixed answer at `off`. */
+export const FIXED_RESPONSE = "The assistant is unavailable right now; your request was saved and will be answered.";
+/** The levels the simulator offers, and what each means here. */
+export const SIMULATOR_DEGRADATION_LEVELS: readonly DegradationLevelInfo[] = [
+  { level: "reduced", description: "tool use and long context are off; the live version answers from its base prompt", disables: ["tool_use", "long_context"] },
+  { level: "fallback", description: "the prior version (the one pinned before the live one) answers; the rules path when there is none", fallback: "prior version" },
+  { level: "off", description: `a fixed response: "${FIXED_RESPONSE}"` },
+];
 const MAX_INVALIDATIONS_KEPT = 100;
 const MAX_REQUEST_LOG = 1000;
 const MAX_IDEMPOTENCY_KEYS = 1000;
@@ -31,17 +45,28 @@ export interface InvalidationState {
   revision: number;
   consumers: string[];
   acknowledged: string[];
+  /** consumer → when it acknowledged (ms). */
+  acknowledgedAtMs: Record<string, number>;
+}
+
+export interface DegradationState {
+  level: DegradationLevel;
+  reason: string | null;
+  sinceMs: number | null;
 }
 
 export interface DeploymentState {
   name: string;
   pinnedVersion: string;
+  /** The version pinned before the current one: who answers at `fallback`. */
+  priorVersion: string | null;
   traffic: TrafficWeight[];
   stickiness: Stickiness;
   revision: number;
   manifests: VersionedManifest[];
   consumers: ConsumerStatus[];
   invalidations: InvalidationState[];
+  degradation: DegradationState;
 }
 
 export interface FaultRule {
@@ -53,6 +78,8 @@ export interface FaultRule {
   hang: boolean;
   refuseVersions: string[];
   silentConsumers: string[];
+  /** Artifact refs (vector index snapshots, memory checkpoints) that a preflight finds unreachable. */
+  unreachableArtifacts: string[];
 }
 
 export interface RequestLogEntry {
@@ -80,6 +107,8 @@ export interface SimulatorState {
   profiles: Map<string, Map<string, number>>;
   /** Consumer ids set through /sim before or after a deployment exists. */
   consumerConfig: Map<string, string[]>;
+  /** deployment → consumer → how long it takes to acknowledge (default: consumerAckMs). */
+  ackDelays: Map<string, Record<string, number>>;
   nextInvalidationSeq: number;
   faults: FaultRule[];
   requestLog: RequestLogEntry[];
@@ -94,6 +123,7 @@ export function createInitialState(): SimulatorState {
       Object.entries(DEMO_PROFILES).map(([deployment, versions]) => [deployment, new Map(Object.entries(versions))]),
     ),
     consumerConfig: new Map(),
+    ackDelays: new Map(),
     nextInvalidationSeq: 1,
     faults: [],
     requestLog: [],
@@ -166,7 +196,10 @@ export function rememberOutcome(state: SimulatorState, key: string, outcome: Ide
 
 // ---- deployments ----------------------------------------------------------------------------
 
-/** Consumers acknowledge `consumerAckMs` after an invalidation, unless a fault keeps them silent. */
+/**
+ * Each consumer acknowledges its own delay after an invalidation (`/sim/…/consumers` ackDelaysMs,
+ * default `consumerAckMs`), unless a fault keeps it silent.
+ */
 export function settleAcknowledgements(
   state: SimulatorState,
   deployment: DeploymentState,
@@ -174,12 +207,13 @@ export function settleAcknowledgements(
   consumerAckMs: number,
 ): void {
   const silent = new Set(rulesFor(state, deployment.name).flatMap((rule) => rule.silentConsumers));
+  const delays = state.ackDelays.get(deployment.name) ?? {};
   for (const invalidation of deployment.invalidations) {
-    const dueMs = invalidation.createdAtMs + consumerAckMs;
-    if (nowMs < dueMs) continue;
     for (const id of invalidation.consumers) {
-      if (silent.has(id) || invalidation.acknowledged.includes(id)) continue;
+      const dueMs = invalidation.createdAtMs + (delays[id] ?? consumerAckMs);
+      if (nowMs < dueMs || silent.has(id) || invalidation.acknowledged.includes(id)) continue;
       invalidation.acknowledged.push(id);
+      invalidation.acknowledgedAtMs[id] = dueMs;
       const consumer = deployment.consumers.find((candidate) => candidate.id === id);
       if (consumer !== undefined) {
         consumer.acknowledgedRevision = Math.max(consumer.acknowledgedRevision, invalidation.revision);
@@ -200,7 +234,27 @@ export function deploymentView(deployment: DeploymentState): DeploymentStatus {
     revision: deployment.revision,
     manifest: deployment.manifests.find((manifest) => manifest.version === deployment.pinnedVersion) ?? null,
     consumers: deployment.consumers.map((consumer) => ({ ...consumer })),
+    degradation: {
+      level: deployment.degradation.level,
+      reason: deployment.degradation.reason,
+      since: deployment.degradation.sinceMs === null ? null : iso(deployment.degradation.sinceMs),
+      servedBy: servedBy(deployment),
+    },
   };
+}
+
+/** Who answers at the deployment's level, in words. */
+export function servedBy(deployment: DeploymentState): string | null {
+  switch (deployment.degradation.level) {
+    case "normal":
+      return null;
+    case "reduced":
+      return `${deployment.pinnedVersion} with tool use and long context off`;
+    case "fallback":
+      return deployment.priorVersion === null ? "the rules path (no prior version)" : `${deployment.priorVersion} (prior version)`;
+    case "off":
+      return "a fixed response";
+  }
 }
 
 export function deploymentNotFound(name: string): Reply {
@@ -233,6 +287,7 @@ export function pinVersion(
     const created: DeploymentState = {
       name,
       pinnedVersion: input.version,
+      priorVersion: null,
       traffic: [{ version: input.version, percent: 100 }],
       stickiness: "none",
       revision: 1,
@@ -244,11 +299,13 @@ export function pinVersion(
         lastAckAt: iso(nowMs),
       })),
       invalidations: [],
+      degradation: { level: "normal", reason: null, sinceMs: null },
     };
     state.deployments.set(name, created);
     return { status: 201, body: deploymentView(created) };
   }
   if (existing.pinnedVersion !== input.version) {
+    existing.priorVersion = existing.pinnedVersion;
     existing.pinnedVersion = input.version;
     existing.revision += 1;
   }
@@ -306,6 +363,7 @@ export function createInvalidation(
     revision: deployment.revision,
     consumers: deployment.consumers.map((consumer) => consumer.id),
     acknowledged: [],
+    acknowledgedAtMs: {},
   };
   deployment.invalidations = [...deployment.invalidations, invalidation].slice(-MAX_INVALIDATIONS_KEPT);
   return { status: 202, body: { invalidationId: invalidation.id, consumers: invalidation.consumers } };
@@ -319,11 +377,47 @@ export function invalidationView(invalidation: InvalidationState): InvalidationS
     createdAt: iso(invalidation.createdAtMs),
     acknowledged: [...invalidation.acknowledged],
     pending: invalidation.consumers.filter((id) => !invalidation.acknowledged.includes(id)),
+    acknowledgements: invalidation.acknowledged.flatMap((consumer) => {
+      const at = invalidation.acknowledgedAtMs[consumer];
+      return at === undefined ? [] : [{ consumer, at: iso(at) }];
+    }),
   };
 }
 
-export function setConsumers(state: SimulatorState, name: string, ids: string[], nowMs: number): void {
+/** Serves the deployment at `level`; the same level again changes nothing (not even `since`). */
+export function setDegradation(
+  state: SimulatorState,
+  name: string,
+  input: { level: DegradationLevel; reason: string },
+  nowMs: number,
+): Reply {
+  const deployment = state.deployments.get(name);
+  if (deployment === undefined) return deploymentNotFound(name);
+  if (deployment.degradation.level !== input.level) {
+    deployment.degradation = { level: input.level, reason: input.reason, sinceMs: nowMs };
+  }
+  return { status: 200, body: deploymentView(deployment) };
+}
+
+const PREFLIGHT_ARTIFACTS: readonly PreflightArtifact[] = ["vectorIndexSnapshot", "agentMemoryCheckpoint"];
+
+/** Whether the manifest's state artifacts answer; a fault's `unreachableArtifacts` do not. Changes nothing. */
+export function preflightManifest(state: SimulatorState, name: string, input: { version: string; manifest: StateManifest }, nowMs: number): Reply {
+  if (!state.deployments.has(name)) return deploymentNotFound(name);
+  const unreachable = new Set(rulesFor(state, name).flatMap((rule) => rule.unreachableArtifacts));
+  const artifacts = PREFLIGHT_ARTIFACTS.flatMap((artifact) => {
+    const ref = input.manifest[artifact];
+    if (ref === undefined) return [];
+    const reachable = !unreachable.has(ref);
+    return [{ artifact, ref, reachable, latencyMs: 0, ...(reachable ? {} : { detail: `${ref} did not answer (simulated: unreachableArtifacts)` }) }];
+  });
+  const result: ManifestPreflightResult = { version: input.version, checkedAt: iso(nowMs), artifacts };
+  return { status: 200, body: result };
+}
+
+export function setConsumers(state: SimulatorState, name: string, ids: string[], nowMs: number, ackDelaysMs?: Record<string, number>): void {
   state.consumerConfig.set(name, ids);
+  if (ackDelaysMs !== undefined) state.ackDelays.set(name, ackDelaysMs);
   const deployment = state.deployments.get(name);
   if (deployment === undefined) return;
   deployment.consumers = ids.map(
@@ -340,8 +434,29 @@ export function meanAccuracy(state: SimulatorState, deployment: string, version:
   return state.profiles.get(deployment)?.get(version) ?? DEFAULT_ACCURACY;
 }
 
+/**
+ * The canary accuracy that traffic meant for `version` sees at the deployment's level, or null at
+ * `off` (a fixed response has nothing to score). At `fallback` the prior version (or the rules
+ * path) answers, so the canary recovers to its level; `reduced` recovers half of that gap, as if
+ * part of the regression lived in the capabilities it turns off.
+ */
+export function servedAccuracy(state: SimulatorState, deployment: DeploymentState, version: string): number | null {
+  const own = meanAccuracy(state, deployment.name, version);
+  const fallback = deployment.priorVersion === null ? RULES_PATH_ACCURACY : meanAccuracy(state, deployment.name, deployment.priorVersion);
+  switch (deployment.degradation.level) {
+    case "normal":
+      return own;
+    case "reduced":
+      return own + (Math.max(own, fallback) - own) / 2;
+    case "fallback":
+      return fallback;
+    case "off":
+      return null;
+  }
+}
+
 // ---- persistence ------------------------------------------------------------------------------
-// Only what a demo restart should keep: deployments, profiles, consumer lists. Faults, the request
+// Only what a demo restart should keep: deployments (with their levels), profiles, consumer lists and delays. Faults, the request
 // log and idempotency keys belong to one run.
 
 const snapshotSchema = z.object({
@@ -349,6 +464,7 @@ const snapshotSchema = z.object({
     z.object({
       name: z.string(),
       pinnedVersion: z.string(),
+      priorVersion: z.string().nullable().default(null),
       traffic: z.array(z.object({ version: z.string(), percent: z.number() })),
       stickiness: stickinessSchema,
       revision: z.number().int(),
@@ -365,12 +481,17 @@ const snapshotSchema = z.object({
           revision: z.number().int(),
           consumers: z.array(z.string()),
           acknowledged: z.array(z.string()),
+          acknowledgedAtMs: z.record(z.string(), z.number()).default({}),
         }),
       ),
+      degradation: z
+        .object({ level: z.enum(DEGRADATION_LEVELS), reason: z.string().nullable(), sinceMs: z.number().nullable() })
+        .default({ level: "normal", reason: null, sinceMs: null }),
     }),
   ),
   profiles: z.array(z.object({ deployment: z.string(), versions: z.array(z.tuple([z.string(), z.number()])) })),
   consumerConfig: z.array(z.object({ deployment: z.string(), ids: z.array(z.string()) })),
+  ackDelays: z.array(z.object({ deployment: z.string(), delays: z.record(z.string(), z.number()) })).default([]),
   nextInvalidationSeq: z.number().int().min(1),
 });
 
@@ -379,6 +500,7 @@ export function serializeSnapshot(state: SimulatorState): string {
     deployments: [...state.deployments.values()],
     profiles: [...state.profiles].map(([deployment, versions]) => ({ deployment, versions: [...versions] })),
     consumerConfig: [...state.consumerConfig].map(([deployment, ids]) => ({ deployment, ids })),
+    ackDelays: [...state.ackDelays].map(([deployment, delays]) => ({ deployment, delays })),
     nextInvalidationSeq: state.nextInvalidationSeq,
   };
   return `${JSON.stringify(snapshot, null, 2)}\n`;
@@ -392,6 +514,7 @@ export function restoreSnapshot(text: string): SimulatorState {
     deployments: new Map(snapshot.deployments.map((deployment) => [deployment.name, deployment])),
     profiles: new Map(snapshot.profiles.map(({ deployment, versions }) => [deployment, new Map(versions)])),
     consumerConfig: new Map(snapshot.consumerConfig.map(({ deployment, ids }) => [deployment, ids])),
+    ackDelays: new Map(snapshot.ackDelays.map(({ deployment, delays }) => [deployment, delays])),
     nextInvalidationSeq: snapshot.nextInvalidationSeq,
   };
 }

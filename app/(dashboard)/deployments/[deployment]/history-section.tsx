@@ -3,8 +3,10 @@ import { statusLabel } from "@/components/registry/tones";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Time } from "@/components/ui/time";
+import { LEVEL_TONE } from "@/components/degradation/tones";
 import type { TimelineEntry } from "@/lib/deployments/get-deployment-timeline";
 import { formatNumber } from "@/lib/format-number";
+import type { DegradationLevel } from "@/lib/serving/degradation";
 
 const OUTCOME_TONE: Record<string, Tone> = {
   COMPLETED: "ok",
@@ -13,6 +15,9 @@ const OUTCOME_TONE: Record<string, Tone> = {
   REFUSED: "bad",
   REJECTED: "bad",
   CANCELLED: "neutral",
+  applied: "ok",
+  failed: "bad",
+  pending: "info",
 };
 
 function EntryText({ entry, model }: { entry: TimelineEntry; model: string }) {
@@ -35,6 +40,20 @@ function EntryText({ entry, model }: { entry: TimelineEntry; model: string }) {
           <span className="muted small"> · {entry.reason} · by {entry.requestedBy}</span>
         </>
       );
+    case "degradation":
+      return (
+        <>
+          <Badge tone={LEVEL_TONE[entry.to as DegradationLevel]}>{entry.to === "normal" ? "back to normal" : `degraded: ${entry.to}`}</Badge> from {entry.from}{" "}
+          <Badge tone={OUTCOME_TONE[entry.status] ?? "warn"}>{entry.status}</Badge>
+          <span className="muted small">
+            {" "}
+            · {entry.reason} · by {entry.by}
+            {entry.origin === "policy" ? " (policy)" : ""}
+            {entry.servedBy ? ` · served by ${entry.servedBy}` : ""}
+            {entry.error ? ` · ${entry.error}` : ""}
+          </span>
+        </>
+      );
     case "rehearsal":
       return (
         <>
@@ -48,14 +67,14 @@ function EntryText({ entry, model }: { entry: TimelineEntry; model: string }) {
   }
 }
 
-/** Promotions, rollbacks and rehearsals as one history, newest first. */
+/** Promotions, rollbacks, rehearsals and degradation changes as one history, newest first. */
 export function HistorySection({ entries, model, now }: { entries: TimelineEntry[]; model: string; now: Date }) {
   return (
     <section className="card" aria-labelledby="history-heading">
       <h2 id="history-heading">History</h2>
       {entries.length === 0 ? (
         <EmptyState title="No history yet">
-          <p>Promotions recorded by the forward pipeline, rollbacks and weekly rehearsals appear here.</p>
+          <p>Promotions recorded by the forward pipeline, rollbacks, weekly rehearsals and degradation changes appear here.</p>
         </EmptyState>
       ) : (
         <ol className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Deployment history" data-testid="deployment-history">

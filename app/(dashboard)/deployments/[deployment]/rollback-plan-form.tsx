@@ -6,6 +6,9 @@ import { saveRollbackPlanAction } from "@/lib/deployments/actions";
 import type { RollbackPlanView } from "@/lib/deployments/rollback-plan";
 import type { TrafficMode } from "@/lib/serving/capabilities";
 
+/** An empty field is "no target" (null); anything else is sent as a number for the server to check. */
+const optionalSeconds = (value: FormDataEntryValue | null) => (value === null || String(value).trim() === "" ? null : Number(value));
+
 /** "10, 50, 100" or "10 → 100%" as numbers; anything unreadable stays NaN for the server to name. */
 const parseStages = (text: string) =>
   text
@@ -24,6 +27,8 @@ export function RollbackPlanForm({ deployment, plan, consumers, modes }: { deplo
       requireDistinctApprover: data.get("requireDistinctApprover") === "on",
       blockOnUnacknowledged: data.get("blockOnUnacknowledged") === "on",
       blockingConsumers: data.getAll("blockingConsumers").map(String),
+      sloRollbackSeconds: optionalSeconds(data.get("sloRollbackSeconds")),
+      sloDetectSeconds: optionalSeconds(data.get("sloDetectSeconds")),
     }),
     saved: "Rollback plan saved; the next rollback follows it.",
   });
@@ -59,6 +64,20 @@ export function RollbackPlanForm({ deployment, plan, consumers, modes }: { deplo
       <label className="row">
         <input type="checkbox" name="blockOnUnacknowledged" defaultChecked={plan.blockOnUnacknowledged} /> Any consumer that does not acknowledge fails the rollback
       </label>
+      <fieldset className="form-inline">
+        <legend className="small">Rollback SLO (empty: no target)</legend>
+        <label className="field">
+          Target time to roll back (s)
+          <input className="input" name="sloRollbackSeconds" type="number" min={1} max={86_400} step={1} defaultValue={plan.sloRollbackSeconds ?? ""} aria-describedby={`${ids}-slo`} />
+          <span id={`${ids}-slo`} className="small muted">
+            readiness turns amber above 80 % of it, red above it
+          </span>
+        </label>
+        <label className="field">
+          Target time to detect (s)
+          <input className="input" name="sloDetectSeconds" type="number" min={1} max={86_400} step={1} defaultValue={plan.sloDetectSeconds ?? ""} />
+        </label>
+      </fieldset>
       {consumers.length > 0 ? (
         <fieldset className="row">
           <legend className="small">Consumers that must always acknowledge</legend>

@@ -4,6 +4,7 @@ import { requirePageUser } from "@/lib/auth/current-user";
 import { hasRole } from "@/lib/auth/roles";
 import { getRollbackPlan, ROLLBACK_PLAN_WRITE_ROLE } from "@/lib/deployments/rollback-plan-store";
 import type { DeploymentDetailView } from "@/lib/deployments/schemas";
+import { formatDuration } from "@/lib/format-duration";
 import { trafficModes } from "@/lib/serving/capabilities";
 import { RollbackPlanForm } from "./rollback-plan-form";
 
@@ -29,6 +30,17 @@ export async function RollbackPlanSection({ deployment }: { deployment: Deployme
             : plan.blockingConsumers.length > 0
               ? `${plan.blockingConsumers.join(", ")} must acknowledge; others only warn`
               : "a missing acknowledgement only warns"}
+        </dd>
+        <dt>Rollback SLO</dt>
+        <dd data-testid="rollback-slo">
+          {plan.sloRollbackSeconds === null ? (
+            <span className="muted">no target set</span>
+          ) : (
+            <>
+              roll back within {formatDuration(plan.sloRollbackSeconds * 1000)}
+              {plan.sloDetectSeconds === null ? null : <>, detect within {formatDuration(plan.sloDetectSeconds * 1000)}</>}
+            </>
+          )}
         </dd>
         {plan.updatedAt ? (
           <>

@@ -106,6 +106,13 @@ export default async function PostmortemPage({ params }: { params: Promise<{ id:
       <section className="card stack" aria-labelledby="durations">
         <h2 id="durations">Durations</h2>
         <p className="small muted">Computed from the timestamps below; correct a timestamp to correct these.</p>
+        <ul className="stack small" style={{ margin: 0, paddingLeft: "1.1rem" }} data-testid="incident-slo">
+          {pm.sloLines.map((line) => (
+            <li key={line.text}>
+              <Badge tone={line.met === null ? "neutral" : line.met ? "ok" : "bad"}>{line.met === null ? "no verdict" : line.met ? "met" : "missed"}</Badge> {line.text}
+            </li>
+          ))}
+        </ul>
         <dl className="grid-2">
           {DURATIONS.map(([key, label]) => (
             <div key={key} data-testid={`duration-${key}`}>

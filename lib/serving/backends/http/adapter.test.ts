@@ -19,6 +19,8 @@ describe("createHttpServingAdapter", () => {
       stickiness: true,
       manifestRestore: true,
       consumerInvalidation: true,
+      degradation: true,
+      manifestPreflight: true,
     });
     expect(createHttpServingAdapter({ ...base, capabilities: { stickiness: false } }).capabilities.stickiness).toBe(false);
   });

@@ -14,6 +14,7 @@ import {
   IDEMPOTENCY_KEY_HEADER,
   invalidationReceiptSchema,
   invalidationStatusSchema,
+  preflightResultSchema,
   type ErrorBody,
   type WireCapabilities,
 } from "../../contract";
@@ -84,6 +85,8 @@ function fromWire(wire: WireCapabilities): ServingCapabilities {
     stickiness: wire.stickiness,
     consumerInvalidation: wire.consumerInvalidation,
     manifestRestore: wire.manifestRestore,
+    degradation: wire.degradation === true,
+    manifestPreflight: wire.manifestPreflight === true,
   };
 }
 
@@ -176,7 +179,12 @@ export function createHttpServingAdapter(options: HttpServingAdapterOptions): Se
     capabilities,
     checkHealth: async (): Promise<ServingHealth> => {
       const health = await call("GET", "/v1/health", undefined, healthSchema);
-      return { status: health.status, capabilities: fromWire(health.capabilities) };
+      const capabilities = fromWire(health.capabilities);
+      return {
+        status: health.status,
+        capabilities,
+        ...(capabilities.degradation ? { degradationLevels: health.degradation?.levels ?? [] } : {}),
+      };
     },
     getStatus: (deployment): Promise<DeploymentStatus> =>
       call("GET", deploymentPath(deployment), undefined, deploymentStatusSchema),
@@ -195,5 +203,9 @@ export function createHttpServingAdapter(options: HttpServingAdapterOptions): Se
         undefined,
         invalidationStatusSchema,
       ),
+    setDegradation: (deployment, input) =>
+      call("PUT", `${deploymentPath(deployment)}/degradation`, input, deploymentStatusSchema),
+    preflightManifest: (deployment, input) =>
+      call("POST", `${deploymentPath(deployment)}/preflight`, input, preflightResultSchema),
   };
 }

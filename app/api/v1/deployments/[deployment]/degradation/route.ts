@@ -1,0 +1,24 @@
+import { apiRoute, json } from "@/lib/api/route";
+import { getDegradation, getRecordedDegradation } from "@/lib/degradation/get-degradation";
+import { setDegradationBody, type SetDegradationBody } from "@/lib/degradation/schemas";
+import { DEGRADATION_WRITE_ROLE, setDegradation } from "@/lib/degradation/set-degradation";
+import { deploymentPathParams } from "@/lib/deployments/schemas";
+import { AppError } from "@/lib/errors";
+import { parsePathParams } from "@/lib/registry/schemas";
+
+type Params = { deployment: string };
+
+/** `GET …/degradation`: the level, who set it and why, what the backend offers and reports, the history. */
+export const GET = apiRoute<undefined, Params>({ role: "VIEWER" }, async ({ params }) => {
+  const { deployment } = parsePathParams(deploymentPathParams, params);
+  return getDegradation(deployment);
+});
+
+/** `PUT …/degradation`: serve at a level now; an Idempotency-Key replays the first outcome. */
+export const PUT = apiRoute<SetDegradationBody, Params>({ role: DEGRADATION_WRITE_ROLE, body: setDegradationBody, idempotent: true }, async ({ actor, requestId, params, body, request }) => {
+  const { deployment } = parsePathParams(deploymentPathParams, params);
+  const key = request.headers.get("idempotency-key");
+  if (key !== null && (key.trim() === "" || key.length > 200)) throw new AppError("VALIDATION", "Idempotency-Key: 1–200 characters when given");
+  const { change } = await setDegradation({ actor, requestId }, { deploymentSlug: deployment, level: body.level, reason: body.reason, origin: "manual", idempotencyKey: key ?? undefined });
+  return json({ change, degradation: await getRecordedDegradation(deployment) });
+});
