@@ -126,8 +126,8 @@ describe("the prometheus metric source", () => {
     expect(history!.until).toBeGreaterThan(lastSample + 5 * 60_000 - 72_000);
     expect(history!.buckets.length).toBe(168);
     for (const bucket of history!.buckets) {
-      expect(bucket.value).toBeGreaterThanOrEqual(0.9);
-      expect(bucket.value).toBeLessThanOrEqual(0.94);
+      expect(bucket.value).toBeGreaterThanOrEqual(0.9 - 1e-9);
+      expect(bucket.value).toBeLessThanOrEqual(0.94 + 1e-9);
     }
   });
 
