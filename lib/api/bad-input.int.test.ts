@@ -49,6 +49,7 @@ function template(key: string, slug: string, model: string): Record<string, unkn
       minSamples: 5,
       action: "notify",
     },
+    "PUT /api/v1/deployments/[deployment]/degradation": { level: "fallback", reason: "fuzz", confirm: slug },
     "PUT /api/v1/deployments/[deployment]/rollback-plan": { mode: "ramp", rampStages: [10, 100], rampDwellSeconds: 60, requireDistinctApprover: true },
     "POST /api/v1/deployments/[deployment]/promotions": { version: "v13", floor: 0.9, override: false, apply: false },
     "POST /api/v1/deployments/[deployment]/rollbacks": { mode: "instant", reason: "fuzz", targetVersion: "v13" },

@@ -121,10 +121,11 @@ describe("seedDemo", () => {
     const report = await getReadinessReport("support-router");
     expect(report.slo).toEqual({ rollbackSeconds: 600, detectSeconds: null });
     expect(report.indicators.consumerAcknowledgement.slowest?.consumer).toBe("reply-drafter");
-    expect(report.indicators.consumerAcknowledgement.history.length).toBeGreaterThanOrEqual(8);
+    expect(report.indicators.consumerAcknowledgement.history.length).toBeGreaterThanOrEqual(6);
     expect(report.indicators.manifestReachability.history.every((h) => h.reachable)).toBe(true);
-    expect(report.indicators.memoryDivergence.history.map((h) => h.diverged)).toEqual([true, true, false, false]);
-    expect(report.verdict.tone).toBe("ok");
+    expect(report.indicators.memoryDivergence.history.map((h) => h.diverged)).toEqual([true, true, false]);
+    // The rehearsals covered v14 → v13 before the incident; today's pair has not been rehearsed.
+    expect(report.verdict).toMatchObject({ tone: "warn", label: "not rehearsed" });
 
     const degradation = await getDegradation("support-router");
     expect(degradation.level).toBe("normal");

@@ -125,7 +125,7 @@ describe("readiness indicators from real rehearsals", () => {
     }
     const readiness = await getDeploymentReadiness(deployment.slug);
     expect(readiness).toMatchObject({ tone: "bad", label: "over SLO" });
-    expect(readiness.reason).toMatch(/^the last rehearsal rolled back in \d+s, over the 1s rollback SLO$/);
+    expect(readiness.reason).toMatch(/^the last rehearsal rolled back in \d+(\.\d)?s, over the 1s rollback SLO$/);
     expect((await report(deployment.slug)).verdict).toMatchObject({ tone: "bad", label: "over SLO", reason: readiness.reason });
   });
 

@@ -114,7 +114,7 @@ describe("rolling back through a real HAProxy", () => {
     expect(await executeRollback(scene.id, { outcomes: rollbackOutcomes, serving: reloadedAfterTraffic })).toBe("failed");
 
     const op = await db().rollbackOperation.findUniqueOrThrow({ where: { id: scene.id } });
-    expect(op.failureReason).toBe("verify: the serving plane reports v14 pinned with v14 100%; expected v13 pinned at 100%");
+    expect(op.failureReason).toBe("verify: the serving plane reports v14 pinned with v14 100%; expected v13 pinned with v13 100%");
     const view = await getRollback(scene.id);
     expect(view.steps.find((s) => s.name === "shift_traffic")).toMatchObject({ status: "SUCCEEDED" });
     expect(await scene.haproxy.split(REQUESTS)).toEqual({ v14: REQUESTS });
