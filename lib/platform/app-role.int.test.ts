@@ -2,7 +2,7 @@ import pg from "pg";
 import PgBoss from "pg-boss";
 import { describe, expect, inject, it } from "vitest";
 import { unique } from "@/lib/testing/factories";
-import { auditLogProtection, roleOf } from "./app-role";
+import { auditLogProtection, grantAppRole, roleOf } from "./app-role";
 
 const asApp = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
   const client = new pg.Client({ connectionString: inject("databaseUrl") });
@@ -19,6 +19,12 @@ describe("the app's database role", () => {
     expect(roleOf(inject("databaseUrl"))).not.toBe(roleOf(inject("ownerDatabaseUrl")));
     await expect(auditLogProtection(inject("databaseUrl"))).resolves.toEqual({ role: roleOf(inject("databaseUrl")), tamperProof: true });
     await expect(auditLogProtection(inject("ownerDatabaseUrl"))).resolves.toMatchObject({ tamperProof: false, because: expect.stringContaining("superuser") });
+  });
+
+  it("is granted by several processes starting at once without a deadlock", async () => {
+    // Every worker and web instance grants at start; two starting together must not deadlock.
+    const grants = Array.from({ length: 6 }, () => grantAppRole(inject("ownerDatabaseUrl"), roleOf(inject("databaseUrl"))));
+    await expect(Promise.all(grants)).resolves.toHaveLength(6);
   });
 
   it("can create nothing, change no schema and not touch the chain's head or the migration history", async () => {

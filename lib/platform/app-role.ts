@@ -36,11 +36,19 @@ export function appRoleGrants(role: string): string[] {
   ];
 }
 
-/** Applies {@link appRoleGrants} as the owner, in one transaction: there is no moment with broader rights. */
+/** Advisory-lock key that queues concurrent grants (every process grants at start). */
+const GRANT_LOCK_KEY = 0x5247_4752; // "RGGR"
+
+/**
+ * Applies {@link appRoleGrants} as the owner, in one transaction: there is no moment with broader
+ * rights. Processes starting together take turns (a transaction-scoped lock, so it holds behind a
+ * pooler too): concurrent GRANTs on the same tables otherwise deadlock.
+ */
 export async function grantAppRole(ownerUrl: string, role: string): Promise<void> {
   await withClient(ownerUrl, async (client) => {
     await client.query("BEGIN");
     try {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [GRANT_LOCK_KEY]);
       for (const statement of appRoleGrants(role)) await client.query(statement);
       await client.query("COMMIT");
     } catch (error) {
