@@ -1,4 +1,5 @@
 import "server-only";
+import { ensureQueue } from "@/lib/jobs/boss";
 import type PgBoss from "pg-boss";
 import { checkAuditChain } from "./check-audit-chain";
 
@@ -8,7 +9,7 @@ export const AUDIT_CHAIN_CRON = "41 * * * *";
 
 /** Registers the verification's schedule and handler on the worker's pg-boss; returns the handler's worker id. */
 export async function registerAuditChainCheck(boss: PgBoss, log: (line: string) => void): Promise<string> {
-  await boss.createQueue(AUDIT_CHAIN_QUEUE, { name: AUDIT_CHAIN_QUEUE, policy: "singleton", retryLimit: 1, expireInSeconds: 1800 });
+  await ensureQueue(boss, { name: AUDIT_CHAIN_QUEUE, policy: "singleton", retryLimit: 1, expireInSeconds: 1800 });
   await boss.schedule(AUDIT_CHAIN_QUEUE, AUDIT_CHAIN_CRON, {}, { tz: "UTC" });
   const id = await boss.work(AUDIT_CHAIN_QUEUE, async () => {
     const result = await checkAuditChain("schedule");

@@ -2,6 +2,26 @@ import "server-only";
 import PgBoss from "pg-boss";
 import { env } from "@/lib/env";
 
+/** pg-boss's createQueue, run by processes starting together, deadlocks or collides; they retry. */
+const RACE_CODES = new Set(["40P01", "23505"]);
+
+/**
+ * Creates the queue unless it exists. pg-boss's own createQueue is not safe to race: two workers
+ * starting at once deadlock on its partition DDL, so the loser re-checks and tries again.
+ */
+export async function ensureQueue(boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (await boss.getQueue(queue.name)) return;
+    try {
+      await boss.createQueue(queue.name, queue);
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !RACE_CODES.has((error as { code?: string }).code ?? "")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * 50 + Math.random() * 100));
+    }
+  }
+}
+
 const holder = globalThis as unknown as { reversegateBoss?: Promise<PgBoss> };
 
 /**

@@ -7,7 +7,7 @@ import { recordEvaluationError } from "@/lib/metrics/policy-store";
 import { deleteExpiredPoints } from "@/lib/metrics/retention";
 import { registerRehearsalSchedule } from "@/lib/rehearsals/rehearsal-schedule-job";
 import { startRollbackWorker } from "@/lib/rollbacks/rollback-queue";
-import { getBoss, stopBoss } from "./boss";
+import { ensureQueue, getBoss, stopBoss } from "./boss";
 import { rollbackOutcomes } from "./rollback-outcomes";
 
 /*
@@ -82,9 +82,9 @@ export interface WorkerOptions {
 export async function startWorker(options: WorkerOptions = {}): Promise<{ stop: () => Promise<void> }> {
   const log = options.log ?? ((line: string) => console.log(`[worker] ${line}`));
   const boss = await getBoss();
-  await boss.createQueue(EVALUATE_QUEUE, { name: EVALUATE_QUEUE, policy: "stately", retryLimit: 0, expireInSeconds: 300 });
-  await boss.createQueue(DISPATCH_QUEUE, { name: DISPATCH_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 300 });
-  await boss.createQueue(RETENTION_QUEUE, { name: RETENTION_QUEUE, policy: "singleton", retryLimit: 2, expireInSeconds: 3600 });
+  await ensureQueue(boss, { name: EVALUATE_QUEUE, policy: "stately", retryLimit: 0, expireInSeconds: 300 });
+  await ensureQueue(boss, { name: DISPATCH_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 300 });
+  await ensureQueue(boss, { name: RETENTION_QUEUE, policy: "singleton", retryLimit: 2, expireInSeconds: 3600 });
 
   const workerIds: string[] = [];
   // Two consumers so one slow evaluation does not hold up every other deployment's tick.

@@ -1,4 +1,5 @@
 import "server-only";
+import { ensureQueue } from "@/lib/jobs/boss";
 import type PgBoss from "pg-boss";
 import { SYSTEM_ACTOR } from "@/lib/actor";
 import { db } from "@/lib/db";
@@ -42,7 +43,7 @@ export async function runDueRehearsals(now: Date = new Date(), log: (line: strin
 
 /** Registers the cron schedule and its handler on the worker's pg-boss; returns the handler's worker id. */
 export async function registerRehearsalSchedule(boss: PgBoss, log: (line: string) => void = (line) => console.log(`[rehearsals] ${line}`)): Promise<string> {
-  await boss.createQueue(REHEARSAL_SCHEDULE_QUEUE, { name: REHEARSAL_SCHEDULE_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 240 });
+  await ensureQueue(boss, { name: REHEARSAL_SCHEDULE_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: 240 });
   await boss.schedule(REHEARSAL_SCHEDULE_QUEUE, REHEARSAL_SCHEDULE_CRON, {}, { tz: "UTC" });
   return boss.work(REHEARSAL_SCHEDULE_QUEUE, async () => {
     await runDueRehearsals(new Date(), log);

@@ -3,7 +3,7 @@ import type PgBoss from "pg-boss";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { isDatabaseUnavailable } from "@/lib/errors";
-import { getBoss } from "@/lib/jobs/boss";
+import { ensureQueue, getBoss } from "@/lib/jobs/boss";
 import { listenForWakeUps } from "@/lib/jobs/wake-up-listener";
 import { sleep } from "@/lib/serving/moves";
 import { executeRollback, type ExecuteRollbackOptions, type ExecutionOutcome } from "./execute-rollback";
@@ -28,16 +28,16 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message.tr
  * left active by a worker that died must not block the resumed one, and the executor's lease
  * and status compare-and-set already keep two runs of one operation apart.
  */
-async function ensureQueue(boss: PgBoss): Promise<void> {
+async function ensureRollbackQueue(boss: PgBoss): Promise<void> {
   if (ensured.has(boss)) return;
-  await boss.createQueue(ROLLBACK_QUEUE, { name: ROLLBACK_QUEUE, policy: "short", retryLimit: 5, retryDelay: 5, expireInSeconds: 3_600 });
+  await ensureQueue(boss, { name: ROLLBACK_QUEUE, policy: "short", retryLimit: 5, retryDelay: 5, expireInSeconds: 3_600 });
   ensured.add(boss);
 }
 
 /** Queues execution of an APPROVED (or resumption of an EXECUTING) operation. Call after commit. */
 export async function enqueueRollbackExecution(operationId: string, boss?: PgBoss): Promise<void> {
   const instance = boss ?? (await getBoss());
-  await ensureQueue(instance);
+  await ensureRollbackQueue(instance);
   await instance.send(ROLLBACK_QUEUE, { operationId } satisfies RollbackJob, { singletonKey: operationId });
   await db().$executeRaw`SELECT pg_notify(${WAKE_CHANNEL}, ${operationId})`;
 }
@@ -75,7 +75,7 @@ export type RollbackWorkerOptions = Omit<ExecuteRollbackOptions, "signal" | "log
 export async function startRollbackWorker(options: RollbackWorkerOptions): Promise<{ stop: () => Promise<void> }> {
   const log = options.log ?? ((line: string) => console.log(`[rollbacks] ${line}`));
   const boss = options.boss ?? (await getBoss());
-  await ensureQueue(boss);
+  await ensureRollbackQueue(boss);
   const controller = new AbortController();
   const running = new Set<Promise<unknown>>();
   const concurrency = options.concurrency ?? 3;
