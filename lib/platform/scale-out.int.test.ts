@@ -41,8 +41,9 @@ beforeAll(async () => {
     let body = "";
     request.on("data", (chunk: Buffer) => (body += chunk.toString()));
     request.on("end", () => {
-      const { reversegate } = JSON.parse(body) as { reversegate: { event: string; rollbackId?: string } };
-      deliveries.push(`${reversegate.event} ${reversegate.rollbackId}`);
+      const { reversegate } = JSON.parse(body) as { reversegate: { event: string; rollbackId?: string; detectionId?: string } };
+      // A detection's event is about the detection; the others about their rollback.
+      deliveries.push(`${reversegate.event} ${reversegate.event.startsWith("detection.") ? reversegate.detectionId : reversegate.rollbackId}`);
       response.end("ok");
     });
   });
@@ -187,8 +188,9 @@ describe.each([
 
     // Each event once per rollback, whichever instance or worker announced it.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(deliveries.filter((d) => d === `detection.created ${requested.detectionId}`)).toHaveLength(1);
     for (const op of [requested, manualOps[0]!]) {
-      const mine = deliveries.filter((d) => d.endsWith(` ${op.id}`)).sort();
+      const mine = deliveries.filter((d) => d.startsWith("rollback.") && d.endsWith(` ${op.id}`)).sort();
       expect(mine).toEqual([`rollback.approved ${op.id}`, `rollback.completed ${op.id}`, `rollback.requested ${op.id}`]);
     }
   }, 120_000);
