@@ -68,3 +68,23 @@ export async function benchDeployment(promotedAt: Date) {
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
+
+/** One row of `npm run bench`'s table: what was measured, the figure, and the target if the issue names one. */
+export interface Figure {
+  measure: string;
+  value: string;
+  target?: string;
+  met?: boolean;
+}
+
+/**
+ * Prints a benchmark's figures and, under `npm run bench` (BENCH_REPORT names a file), appends
+ * them as one JSON line for the table.
+ */
+export async function report(bench: string, figures: Figure[]): Promise<void> {
+  for (const f of figures) console.log(`${bench}: ${f.measure} ${f.value}${f.target ? ` (target ${f.target}${f.met === undefined ? "" : f.met ? ", met" : ", NOT met"})` : ""}`);
+  const file = process.env.BENCH_REPORT;
+  if (!file) return;
+  const { appendFile } = await import("node:fs/promises");
+  await appendFile(file, `${JSON.stringify({ bench, figures })}\n`);
+}
