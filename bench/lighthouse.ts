@@ -18,6 +18,7 @@ import lighthouse from "lighthouse";
 import { DEMO_PASSWORD, DEMO_USERS } from "@/lib/demo/demo-users";
 import { findFreePort } from "@/lib/platform/free-port";
 import { projectRoot } from "@/lib/platform/local-database";
+import { report } from "./harness";
 
 const { values: args } = parseArgs({ options: { check: { type: "boolean", default: false } } });
 const say = (line: string) => console.log(`[lighthouse] ${line}`);
@@ -156,6 +157,11 @@ async function main() {
     for (const line of median.bootup) console.log(`    ${line}`);
     if (process.env.LIGHTHOUSE_REPORT) await writeFile(process.env.LIGHTHOUSE_REPORT, median.report);
     if (median.failedAccessibility.length > 0) console.log(`  accessibility audits failed: ${median.failedAccessibility.join("; ")}`);
+    await report("lighthouse", [
+      { measure: `mobile performance, ${process.env.LIGHTHOUSE_PATH ?? "/deployments/support-router"} (median of ${runs})`, value: String(median.performance), target: "≥ 90", met: median.performance >= 90 },
+      { measure: "mobile accessibility", value: String(median.accessibility), target: "100", met: median.accessibility >= 100 },
+      { measure: "mobile Total Blocking Time", value: String(median.metrics["Total Blocking Time"]) },
+    ]);
     if (args.check && (median.performance < 90 || median.accessibility < 100)) {
       console.error("below target: performance ≥ 90 and accessibility 100");
       exitCode = 1;

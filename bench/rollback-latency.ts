@@ -4,7 +4,7 @@
 // AUDIT_CHAIN=off measures the same without the audit log's hash chain, for comparison.
 import { openThrowawayDatabase } from "@/lib/platform/local-database";
 import { switchAuditChain } from "./audit-chain-switch";
-import { percentile } from "./harness";
+import { percentile, report } from "./harness";
 
 const RUNS = Number(process.env.RUNS ?? 40);
 const say = (line: string) => console.log(`[bench:rollback] ${line}`);
@@ -67,7 +67,10 @@ async function main() {
   const ms = (value: number) => `${value.toFixed(0)} ms`;
   say(`${sorted.length} instant rollbacks, approve → simulator reports the prior at 100 % (audit hash chain ${chained ? "on" : "off"})`);
   say(`p50 ${ms(percentile(sorted, 50))}  p95 ${ms(percentile(sorted, 95))}  min ${ms(sorted[0]!)}  max ${ms(sorted.at(-1)!)}`);
-  say(`targets: p50 ≤ 500 ms ${percentile(sorted, 50) <= 500 ? "met" : "MISSED"}, p95 ≤ 1000 ms ${percentile(sorted, 95) <= 1000 ? "met" : "MISSED"}`);
+  await report("rollback", [
+    { measure: `approve → serving at prior, p50 (${sorted.length} instant)`, value: ms(percentile(sorted, 50)), target: "≤ 500 ms", met: percentile(sorted, 50) <= 500 },
+    { measure: `approve → serving at prior, p95 (${sorted.length} instant)`, value: ms(percentile(sorted, 95)), target: "≤ 1000 ms", met: percentile(sorted, 95) <= 1000 },
+  ]);
 }
 
 main().catch((error: unknown) => {
