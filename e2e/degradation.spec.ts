@@ -17,6 +17,8 @@ test("an operator degrades to fallback, the simulator serves the prior and the c
   const serving = createHttpServingAdapter({ baseUrl: simUrl, secret: process.env.SERVING_SECRET ?? "reversegate-demo-serving-secret", timeoutMs: 2_000, retries: 1 });
   const operator = await (await browser.newContext({ storageState: storageStateFor("operator") })).newPage();
   await operator.goto(`/deployments/${slug}?range=1h`);
+  // The chart loads once scrolled near.
+  await operator.getByRole("heading", { name: "Canary metrics" }).scrollIntoViewIfNeeded();
   await expect(operator.getByTestId("canary-summary")).toContainText(/Latest v2 value 0\.7\d/, { timeout: 30_000 });
   const panel = operator.getByTestId("degradation-panel");
   await expect(panel.getByTestId("degradation-level")).toContainText("normal");
@@ -41,6 +43,7 @@ test("an operator degrades to fallback, the simulator serves the prior and the c
 
   // The canary recovers toward v1's level while v2 stays pinned.
   await operator.reload();
+  await operator.getByRole("heading", { name: "Canary metrics" }).scrollIntoViewIfNeeded();
   await expect(operator.getByTestId("canary-summary")).toContainText(/Latest v2 value 0\.9\d/, { timeout: 45_000 });
   const axe = await new AxeBuilder({ page: operator }).include("[data-testid=degradation-panel]").include("[data-testid=readiness-section]").analyze();
   expect(axe.violations).toEqual([]);

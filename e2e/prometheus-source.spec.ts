@@ -45,6 +45,8 @@ test.afterAll(async () => {
 });
 
 test("an operator tests Prometheus queries against the live version; an approver saves the source", async ({ browser }) => {
+  // Waits for v2's one-minute window to fill before the verdict is a breach.
+  test.setTimeout(150_000);
   const operator = await (await browser.newContext({ storageState: storageStateFor("operator") })).newPage();
   await operator.goto(`/deployments/${slug}`);
   await operator.getByTestId("policy-panel").getByText("Test a query").click();
