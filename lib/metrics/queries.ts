@@ -1,4 +1,5 @@
 import { queryOptions } from "@tanstack/react-query";
+import { polling } from "@/lib/polling";
 import type { SeriesView } from "./series";
 
 /** The chart's range choices; `custom` reads `from` and `to` from the URL. */
@@ -15,9 +16,19 @@ export const metricsKeys = {
 };
 
 const SERIES_POLL_MS = 10_000;
+/** A preset range ends at the next multiple of this: every chart open on it asks the same URL for that long, and the server answers them with one query. */
+const RANGE_END_STEP_MS = 5_000;
 
 /** Thrown for a non-2xx answer, carrying the API's user-facing message. */
 export class ApiRequestError extends Error {}
+
+/** The series URL the chart asks at `now`: a preset range ends at the next 5-second mark, so it includes every point up to now. */
+export function seriesUrl(deployment: string, metric: string, range: SeriesRange, maxPoints: number, now = Date.now()): string {
+  const to = range.range === "custom" ? range.to : new Date(Math.ceil(now / RANGE_END_STEP_MS) * RANGE_END_STEP_MS).toISOString();
+  const from = range.range === "custom" ? range.from : new Date(Date.parse(to) - RANGES[range.range]).toISOString();
+  const query = new URLSearchParams({ metric, from, to, maxPoints: String(maxPoints) });
+  return `/api/v1/deployments/${encodeURIComponent(deployment)}/series?${query}`;
+}
 
 /**
  * The canary chart's data. Preset ranges end "now" at each fetch, so polling every 10 s moves the
@@ -27,14 +38,11 @@ export function seriesQueryOptions(deployment: string, metric: string, range: Se
   return queryOptions({
     queryKey: metricsKeys.series(deployment, metric, range),
     queryFn: async ({ signal }): Promise<SeriesView> => {
-      const to = range.range === "custom" ? range.to : new Date().toISOString();
-      const from = range.range === "custom" ? range.from : new Date(Date.parse(to) - RANGES[range.range]).toISOString();
-      const query = new URLSearchParams({ metric, from, to, maxPoints: String(maxPoints) });
-      const response = await fetch(`/api/v1/deployments/${encodeURIComponent(deployment)}/series?${query}`, { signal, credentials: "same-origin" });
+      const response = await fetch(seriesUrl(deployment, metric, range, maxPoints), { signal, credentials: "same-origin" });
       const body = (await response.json().catch(() => null)) as (SeriesView & { message?: string }) | null;
       if (!response.ok || !body) throw new ApiRequestError(body?.message ?? `the series request failed (${response.status})`);
       return body;
     },
-    refetchInterval: range.range === "custom" ? false : SERIES_POLL_MS,
+    ...(range.range === "custom" ? { refetchInterval: false as const } : polling<SeriesView>(SERIES_POLL_MS)),
   });
 }
