@@ -8,7 +8,7 @@
 // and errors (an answer other than 2xx/304, or a socket error) of each.
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
-import { seriesUrl } from "@/lib/metrics/queries";
+import { seriesUrl } from "@/lib/metrics/series-url";
 import { findFreePort } from "@/lib/platform/free-port";
 import { benchDeployment, percentile, report, startBenchServer, storeCanaryHistory, type Figure } from "./harness";
 
@@ -126,9 +126,10 @@ async function cannon(label: string, url: string, token: string): Promise<Figure
   const samples: Sample[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({ url, connections: CANNON_CONNECTIONS, duration: CANNON_SECONDS, headers: { authorization: `Bearer ${token}` } }, (error, done) => (error ? reject(error) : resolve(done)));
-    instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => samples.push({ ms, status, what: label }));
+    instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => samples.push({ ms, status, what: "every request" }));
   });
-  for (let i = 0; i < result.errors; i++) samples.push({ ms: CANNON_SECONDS * 1000, status: 0, what: label });
+  // A socket error or timeout has no response time: counted as an error at the test's length.
+  for (let i = 0; i < result.errors; i++) samples.push({ ms: CANNON_SECONDS * 1000, status: 0, what: "every request" });
   return summarise(label, samples, result.duration);
 }
 

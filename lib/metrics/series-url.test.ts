@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seriesUrl } from "./queries";
+import { seriesUrl } from "./series-url";
 
 const rangeOf = (url: string) => Object.fromEntries(new URL(url, "http://localhost").searchParams);
 
