@@ -3,7 +3,6 @@ import { polling } from "@/lib/polling";
 import { seriesUrl, type SeriesRange } from "./series-url";
 import type { SeriesView } from "./series";
 
-
 /** One key factory for every metrics query, so invalidation and prefetching agree. */
 export const metricsKeys = {
   all: ["metrics"] as const,
