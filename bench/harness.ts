@@ -65,6 +65,30 @@ export async function benchDeployment(promotedAt: Date) {
   return { ...deployment, token };
 }
 
+/**
+ * Stores 10-second `canary_accuracy` points of the prior and the live version from `from` to `to`,
+ * a day per insert, the live one slightly better; returns how many were stored.
+ */
+export async function storeCanaryHistory(deploymentId: number, versions: { prior: number; live: number }, from: number, to: number): Promise<number> {
+  const { storeResolvedPoints } = await import("@/lib/metrics/sources/push/store");
+  let stored = 0;
+  for (let t0 = from; t0 < to; t0 += 86_400_000) {
+    const times: number[] = [];
+    for (let t = t0; t < Math.min(to, t0 + 86_400_000); t += 10_000) times.push(t);
+    for (const versionId of [versions.prior, versions.live]) {
+      stored += await storeResolvedPoints({
+        deploymentIds: times.map(() => deploymentId),
+        metrics: times.map(() => "canary_accuracy"),
+        versionIds: times.map(() => versionId),
+        times,
+        values: times.map((t) => 0.91 + 0.005 * Math.sin(t / 3_600_000) + (versionId === versions.live ? 0.005 : 0)),
+        counts: times.map(() => 20),
+      });
+    }
+  }
+  return stored;
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }

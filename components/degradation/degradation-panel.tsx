@@ -7,6 +7,7 @@ import { callApi } from "@/components/rollbacks/rollback-queries";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import type { DegradationView } from "@/lib/degradation/schemas";
+import { polling } from "@/lib/polling";
 import type { DegradationLevel } from "@/lib/serving/degradation";
 import { LEVEL_TONE } from "./tones";
 
@@ -26,7 +27,7 @@ export function DegradationPanel({ deployment, initial, canChange }: { deploymen
     queryKey: ["degradation", deployment],
     queryFn: () => callApi<DegradationView>(degradationUrl(deployment)),
     initialData: initial,
-    refetchInterval: 2_000,
+    ...polling<DegradationView>(2_000),
   });
   const view = query.data;
   const [error, setError] = useState<string | null>(null);

@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { RANGES, type RangeKey } from "@/lib/metrics/queries";
+import { RANGES, type RangeKey } from "@/lib/metrics/series-url";
 
 const LABELS: Record<RangeKey, string> = { "1h": "1 h", "6h": "6 h", "24h": "24 h", "7d": "7 d", "30d": "30 d", custom: "Custom" };
 

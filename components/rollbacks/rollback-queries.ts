@@ -1,4 +1,5 @@
 import { queryOptions } from "@tanstack/react-query";
+import { polling } from "@/lib/polling";
 import type { RollbackView } from "@/lib/rollbacks/rollback-views";
 
 /** The dashboard's own calls to /api/v1 (signed in by the session cookie); errors carry the API's message. */
@@ -21,11 +22,11 @@ export const rollbackKeys = {
   detail: (id: string) => ["rollbacks", id] as const,
 };
 
-/** Polls every second while the operation can still change, and stops once it is final. */
+/** Polls every second while the operation can still change and its page is visible, and stops once it is final. */
 export const rollbackQueryOptions = (id: string, initialData?: RollbackView) =>
   queryOptions({
     queryKey: rollbackKeys.detail(id),
     queryFn: () => callApi<RollbackView>(`/api/v1/rollbacks/${encodeURIComponent(id)}`),
     initialData,
-    refetchInterval: (query) => (query.state.data?.terminal ? false : 1_000),
+    ...polling<RollbackView>(1_000, (view) => view.terminal),
   });

@@ -27,7 +27,7 @@ export const degradationOperations: readonly ApiOperation[] = [
     tag: "deployments",
     role: "VIEWER",
     pathParams: deploymentPathParams,
-    responses: { 200: { description: "The deployment's degradation", body: degradationView }, 404: { description: "No such deployment" } },
+    responses: { 200: { description: "The deployment's degradation", body: degradationView }, 304: { description: "Unchanged: the ETag sent as If-None-Match is still current (answers carry ETag and Cache-Control: private, no-cache)" }, 404: { description: "No such deployment" } },
   },
   {
     id: "setDegradation",

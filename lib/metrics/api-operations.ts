@@ -69,7 +69,7 @@ export const metricsOperations: readonly ApiOperation[] = [
     role: "VIEWER",
     pathParams: deploymentParam,
     query: seriesQueryFields,
-    responses: { 200: { description: "At most `maxPoints` points per series" }, 404: { description: "No such deployment" } },
+    responses: { 200: { description: "At most `maxPoints` points per series" }, 304: { description: "Unchanged: the ETag sent as If-None-Match is still current (answers carry ETag and Cache-Control: private, no-cache)" }, 404: { description: "No such deployment" } },
   },
   {
     id: "listDetections",

@@ -49,7 +49,7 @@ export const rollbackOperations: readonly ApiOperation[] = [
     role: "VIEWER",
     pathParams: deploymentParam,
     query: listRollbacksQuery.omit({ deployment: true }),
-    responses: { 200: { description: "The operations", body: rollbackList }, 404: { description: "No such deployment" } },
+    responses: { 200: { description: "The operations", body: rollbackList }, 304: { description: "Unchanged: the ETag sent as If-None-Match is still current (answers carry ETag and Cache-Control: private, no-cache)" }, 404: { description: "No such deployment" } },
   },
   {
     id: "listRollbacks",
@@ -59,7 +59,7 @@ export const rollbackOperations: readonly ApiOperation[] = [
     tag: "rollbacks",
     role: "VIEWER",
     query: listRollbacksQuery,
-    responses: { 200: { description: "The operations", body: rollbackList }, 404: { description: "No such deployment" } },
+    responses: { 200: { description: "The operations", body: rollbackList }, 304: { description: "Unchanged: the ETag sent as If-None-Match is still current (answers carry ETag and Cache-Control: private, no-cache)" }, 404: { description: "No such deployment" } },
   },
   {
     id: "getRollback",
@@ -69,7 +69,7 @@ export const rollbackOperations: readonly ApiOperation[] = [
     tag: "rollbacks",
     role: "VIEWER",
     pathParams: idParam,
-    responses: { 200: { description: "The operation", body: rollbackViewSchema }, 404: { description: "No such rollback" } },
+    responses: { 200: { description: "The operation", body: rollbackViewSchema }, 304: { description: "Unchanged: the ETag sent as If-None-Match is still current (answers carry ETag and Cache-Control: private, no-cache)" }, 404: { description: "No such rollback" } },
   },
   decision(
     "approveRollback",

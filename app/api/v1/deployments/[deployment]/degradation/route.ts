@@ -4,14 +4,18 @@ import { setDegradationBody, type SetDegradationBody } from "@/lib/degradation/s
 import { DEGRADATION_WRITE_ROLE, setDegradation } from "@/lib/degradation/set-degradation";
 import { deploymentPathParams } from "@/lib/deployments/schemas";
 import { AppError } from "@/lib/errors";
+import { sharedRead } from "@/lib/http/shared-read";
 import { parsePathParams } from "@/lib/registry/schemas";
 
 type Params = { deployment: string };
 
-/** `GET …/degradation`: the level, who set it and why, what the backend offers and reports, the history. */
-export const GET = apiRoute<undefined, Params>({ role: "VIEWER" }, async ({ params }) => {
+/**
+ * `GET …/degradation`: the level, who set it and why, what the backend offers and reports, the
+ * history. Readers asking at once share one read, and so one question to the serving plane.
+ */
+export const GET = apiRoute<undefined, Params>({ role: "VIEWER" }, async ({ params, request }) => {
   const { deployment } = parsePathParams(deploymentPathParams, params);
-  return getDegradation(deployment);
+  return sharedRead(request, JSON.stringify(["degradation", deployment]), () => getDegradation(deployment));
 });
 
 /** `PUT …/degradation`: serve at a level now; an Idempotency-Key replays the first outcome. */

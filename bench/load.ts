@@ -1,0 +1,206 @@
+// `npm run bench:load`: an incident room on the real production server. While a separate thread
+// posts 50,000 canary points/s to POST /api/v1/metrics for the deployment, (1) 200 readers poll
+// what its deployment page polls, each as a browser tab does: the page's own intervals (chart
+// 10 s, degradation panel 2 s, approvals badge 15 s), the URLs the client builds, and its own
+// If-None-Match (a browser revalidates a no-cache answer by itself); and (2) 100 connections ask
+// the chart's series, then the status of the rollback under way, back to back for 20 s each with
+// no If-None-Match (how the issue first measured: the worst case, not a browser). Prints p50/p95/p99, req/s
+// and errors (an answer other than 2xx/304, or a socket error) of each.
+import { Worker } from "node:worker_threads";
+import autocannon from "autocannon";
+import { seriesUrl } from "@/lib/metrics/series-url";
+import { findFreePort } from "@/lib/platform/free-port";
+import { benchDeployment, percentile, report, startBenchServer, storeCanaryHistory, type Figure } from "./harness";
+
+const DAY = 86_400_000;
+const READERS = 200;
+const READ_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
+const CANNON_CONNECTIONS = 100;
+const CANNON_SECONDS = 20;
+const INGEST_POINTS_PER_SECOND = 50_000;
+const TARGET_P95_MS = 250;
+
+/**
+ * The ingestion loop, in a thread of its own so building bodies never delays a reader's clock:
+ * every 100 ms one request of 5,000 points (50 metrics × 2 versions, 50 distinct timestamps each
+ * in the last 100 ms), at most 8 in flight; it counts what the server accepted.
+ */
+const INGEST_THREAD = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { url, token, slug, perSecond } = workerData;
+const perTick = perSecond / 10;
+let stop = false, accepted = 0, failed = 0, inFlight = 0, skipped = 0, seq = 0;
+parentPort.on("message", () => { stop = true; });
+async function send() {
+  const now = Date.now();
+  const points = new Array(perTick);
+  for (let i = 0; i < perTick; i++) {
+    const n = seq++;
+    points[i] = { deployment: slug, version: n % 2 ? "v1" : "v2", metric: (n >> 1) % 50 === 0 ? "canary_accuracy" : "canary_metric_" + ((n >> 1) % 50),
+      ts: new Date(now - 100 + Math.floor(i / 100)).toISOString(), value: 0.9 + (n % 97) / 10000, sampleCount: 20 };
+  }
+  inFlight++;
+  try {
+    const r = await fetch(url, { method: "POST", headers: { authorization: "Bearer " + token, "content-type": "application/json" }, body: JSON.stringify({ points }) });
+    const body = await r.json();
+    if (r.status === 200) accepted += body.accepted; else failed++;
+  } catch { failed++; }
+  inFlight--;
+}
+const started = Date.now();
+let tick = 0;
+(function loop() {
+  if (stop) {
+    const wait = setInterval(() => { if (inFlight === 0) { clearInterval(wait); parentPort.postMessage({ accepted, failed, skipped, seconds: (Date.now() - started) / 1000 }); } }, 20);
+    return;
+  }
+  if (inFlight < 8) void send(); else skipped++;
+  tick++;
+  setTimeout(loop, Math.max(0, started + tick * 100 - Date.now()));
+})();
+`;
+
+function startIngestion(url: string, token: string, slug: string) {
+  const worker = new Worker(INGEST_THREAD, { eval: true, workerData: { url, token, slug, perSecond: INGEST_POINTS_PER_SECOND } });
+  return {
+    stop: () =>
+      new Promise<{ accepted: number; failed: number; skipped: number; seconds: number }>((resolve) => {
+        worker.once("message", (result) => void worker.terminate().then(() => resolve(result)));
+        worker.postMessage("stop");
+      }),
+  };
+}
+
+type Sample = { ms: number; status: number; what: string };
+
+/** One browser tab's polls: each resource on its own interval, each URL with the ETag it last got. */
+async function reader(polls: { what: string; everyMs: number; url: () => string }[], headers: Record<string, string>, until: number, samples: Sample[]) {
+  const etags = new Map<string, string>();
+  await Promise.all(
+    polls.map(async (poll) => {
+      await new Promise((r) => setTimeout(r, Math.random() * poll.everyMs));
+      while (Date.now() < until) {
+        const url = poll.url();
+        const tag = etags.get(url);
+        const started = performance.now();
+        let status = 0;
+        try {
+          const response = await fetch(url, { headers: { ...headers, ...(tag ? { "if-none-match": tag } : {}) } });
+          await response.arrayBuffer();
+          status = response.status;
+          const etag = response.headers.get("etag");
+          if (etag) etags.set(url, etag);
+        } catch {
+          status = 0;
+        }
+        const finished = performance.now();
+        samples.push({ ms: finished - started, status, what: poll.what });
+        await new Promise((r) => setTimeout(r, Math.max(0, poll.everyMs - (finished - started))));
+      }
+    }),
+  );
+}
+
+const ok = (status: number) => (status >= 200 && status < 300) || status === 304;
+
+function summarise(label: string, samples: Sample[], seconds: number): Figure[] {
+  const times = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const errors = samples.filter((s) => !ok(s.status)).length;
+  const notModified = samples.filter((s) => s.status === 304).length;
+  const p95 = percentile(times, 95);
+  const byWhat = new Map<string, number[]>();
+  for (const s of samples) byWhat.set(s.what, [...(byWhat.get(s.what) ?? []), s.ms]);
+  for (const [what, ms] of byWhat) {
+    ms.sort((a, b) => a - b);
+    console.log(`load: ${label}, ${what}: ${ms.length} requests, p50 ${percentile(ms, 50).toFixed(0)} ms, p95 ${percentile(ms, 95).toFixed(0)} ms, p99 ${percentile(ms, 99).toFixed(0)} ms`);
+  }
+  return [
+    { measure: `${label}: p50 / p95 / p99`, value: `${percentile(times, 50).toFixed(0)} / ${p95.toFixed(0)} / ${percentile(times, 99).toFixed(0)} ms`, target: `p95 ≤ ${TARGET_P95_MS} ms`, met: p95 <= TARGET_P95_MS },
+    { measure: `${label}: throughput`, value: `${(samples.length / seconds).toFixed(0)} req/s (${samples.length} requests, ${notModified} answered 304)` },
+    { measure: `${label}: errors`, value: String(errors), target: "0", met: errors === 0 },
+  ];
+}
+
+/** autocannon's own histogram has no p95, so each answer's time is taken from its response event. */
+async function cannon(label: string, url: string, token: string): Promise<Figure[]> {
+  const samples: Sample[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ url, connections: CANNON_CONNECTIONS, duration: CANNON_SECONDS, headers: { authorization: `Bearer ${token}` } }, (error, done) => (error ? reject(error) : resolve(done)));
+    instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => samples.push({ ms, status, what: "every request" }));
+  });
+  // A socket error or timeout has no response time: counted as an error at the test's length.
+  for (let i = 0; i < result.errors; i++) samples.push({ ms: CANNON_SECONDS * 1000, status: 0, what: "every request" });
+  return summarise(label, samples, result.duration);
+}
+
+async function main() {
+  const server = await startBenchServer(Number(process.env.BENCH_PORT ?? (await findFreePort(3196))));
+  const figures: Figure[] = [];
+  try {
+    const now = Date.now();
+    const { slug, deployment, v1, v2, token } = await benchDeployment(new Date(now - 15 * DAY));
+    const { db } = await import("@/lib/db");
+    await db().rollbackPolicy.create({
+      data: { deploymentId: deployment.id, metric: "canary_accuracy", direction: "HIGHER_IS_BETTER", floorMode: "PRIOR", floorRule: { quantile: 0.1, bucketSeconds: 3600, lookbackDays: 7, tolerance: 0.005 }, windowSeconds: 1800, evaluationIntervalSeconds: 60, minSamples: 120, action: "REQUEST" },
+    });
+    // Seven days of 10-second points for both versions before the run: the chart's ranges all have data.
+    const loaded = await storeCanaryHistory(deployment.id, { prior: v1.id, live: v2.id }, now - 7 * DAY, now);
+    // The rollback the room is watching: requested, awaiting approval, so its page keeps polling
+    // and the approvals badge counts it.
+    const { makeRollbackPlan, makeUser } = await import("@/lib/testing/factories");
+    const { requestRollback } = await import("@/lib/rollbacks/request-rollback");
+    const { newRequestId } = await import("@/lib/mutation");
+    await makeRollbackPlan(deployment.id);
+    const operator = await makeUser("OPERATOR");
+    const { id: rollbackId } = await requestRollback({ actor: operator.actor, requestId: newRequestId() }, { deploymentSlug: slug, mode: "instant", reason: "bench: canary accuracy below its floor", origin: "manual" });
+    console.log(`load: ${loaded.toLocaleString("en")} points of history loaded; rollback ${rollbackId} awaiting approval`);
+
+    const base = server.baseUrl;
+    const headers = { authorization: `Bearer ${token}` };
+    // The chart's 24-hour range, asked exactly as the browser builds it.
+    const chartUrl = () => `${base}${seriesUrl(slug, "canary_accuracy", { range: "24h" }, 1000)}`;
+    const polls = [
+      { what: "series (every 10 s)", everyMs: 10_000, url: chartUrl },
+      { what: "degradation (every 2 s)", everyMs: 2_000, url: () => `${base}/api/v1/deployments/${slug}/degradation` },
+      { what: "pending approvals (every 15 s)", everyMs: 15_000, url: () => `${base}/api/v1/rollbacks?status=AWAITING_APPROVAL&limit=200` },
+    ];
+    for (const poll of polls) {
+      const warm = await fetch(poll.url(), { headers });
+      if (!warm.ok) throw new Error(`${poll.what}: ${warm.status} ${(await warm.text()).slice(0, 200)}`);
+    }
+
+    const readers = async (label: string) => {
+      const samples: Sample[] = [];
+      const started = performance.now();
+      await Promise.all(Array.from({ length: READERS }, () => reader(polls, headers, Date.now() + READ_SECONDS * 1000, samples)));
+      return summarise(`${READERS} readers polling as the deployment page does, ${READ_SECONDS} s${label}`, samples, (performance.now() - started) / 1000);
+    };
+    // First with no ingestion, to tell what the readers cost alone (no target: the issue's is with ingestion).
+    figures.push(...(await readers(", no ingestion")).map(({ measure, value }) => ({ measure, value })));
+
+    const ingestion = startIngestion(`${base}/api/v1/metrics`, token, slug);
+    await new Promise((r) => setTimeout(r, 2_000));
+    figures.push(...(await readers(", while ingesting")));
+
+    const fixedSeries = chartUrl();
+    figures.push(...(await cannon(`series, ${CANNON_CONNECTIONS} connections back to back, ${CANNON_SECONDS} s`, fixedSeries, token)));
+    figures.push(...(await cannon(`rollback status, ${CANNON_CONNECTIONS} connections back to back, ${CANNON_SECONDS} s`, `${base}/api/v1/rollbacks/${rollbackId}`, token)));
+
+    const ingested = await ingestion.stop();
+    const rate = ingested.accepted / ingested.seconds;
+    figures.push({
+      measure: "ingestion meanwhile",
+      value: `${Math.round(rate).toLocaleString("en")} points/s accepted (${ingested.failed} failed requests, ${ingested.skipped} ticks skipped with 8 in flight)`,
+      target: `${INGEST_POINTS_PER_SECOND.toLocaleString("en")} points/s`,
+      met: rate >= INGEST_POINTS_PER_SECOND * 0.95,
+    });
+  } finally {
+    await server.stop();
+  }
+  await report("load", figures);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { singleFlight } from "./single-flight";
+
+/** An answer serialised once for every reader that shares it, with its strong validator. */
+export interface SharedAnswer {
+  body: string;
+  etag: string;
+}
+
+/**
+ * Every read answer here may change at any moment (a late point, a new verdict, the next step of
+ * a rollback), so a cache must ask again each time; the ETag makes asking again cheap.
+ */
+export const REVALIDATE = "private, no-cache";
+
+export function answerOf(value: unknown): SharedAnswer {
+  const body = JSON.stringify(value);
+  return { body, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"` };
+}
+
+/** RFC 9110 §13.1.2: If-None-Match compares weakly, and `*` matches any current answer. */
+export function noneMatch(ifNoneMatch: string | null, etag: string): boolean {
+  if (ifNoneMatch === null) return true;
+  const strip = (tag: string) => tag.trim().replace(/^W\//, "");
+  return !ifNoneMatch.split(",").some((tag) => tag.trim() === "*" || strip(tag) === strip(etag));
+}
+
+/** 304 with no body when the caller already holds this answer, else the answer. */
+export function conditionalJson(request: Request, answer: SharedAnswer, cacheControl = REVALIDATE): Response {
+  const headers = { etag: answer.etag, "cache-control": cacheControl };
+  if (!noneMatch(request.headers.get("if-none-match"), answer.etag)) return new Response(null, { status: 304, headers });
+  return new Response(answer.body, { status: 200, headers: { ...headers, "content-type": "application/json" } });
+}
+
+const flights = singleFlight<SharedAnswer>();
+
+/**
+ * A read that concurrent identical requests share: one load and one serialisation answer every
+ * request with the same key that arrives while it runs; each then gets 304 or the body by its own
+ * If-None-Match. Call it only after the request was authenticated and authorised: what is shared
+ * is the query, never the check. A joined request's answer is at most one load older than its arrival.
+ */
+export async function sharedRead(request: Request, key: string, load: () => Promise<unknown>): Promise<Response> {
+  return conditionalJson(request, await flights(key, async () => answerOf(await load())));
+}
