@@ -1,7 +1,7 @@
 // `npm run bench:load`: an incident room on the real production server. While a separate thread
 // posts 50,000 canary points/s to POST /api/v1/metrics for the deployment, (1) 200 readers poll
 // what its deployment page polls, each as a browser tab does: the page's own intervals (chart
-// 10 s, degradation panel 2 s, approvals badge 15 s), the URLs the client builds, and its own
+// 10 s, degradation panel 10 s, approvals badge 15 s), the URLs the client builds, and its own
 // If-None-Match (a browser revalidates a no-cache answer by itself); and (2) 100 connections ask
 // the chart's series, then the status of the rollback under way, back to back for 20 s each with
 // no If-None-Match (how the issue first measured: the worst case, not a browser). Prints p50/p95/p99, req/s
@@ -161,7 +161,7 @@ async function main() {
     const chartUrl = () => `${base}${seriesUrl(slug, "canary_accuracy", { range: "24h" }, 1000)}`;
     const polls = [
       { what: "series (every 10 s)", everyMs: 10_000, url: chartUrl },
-      { what: "degradation (every 2 s)", everyMs: 2_000, url: () => `${base}/api/v1/deployments/${slug}/degradation` },
+      { what: "degradation (every 10 s)", everyMs: 10_000, url: () => `${base}/api/v1/deployments/${slug}/degradation` },
       { what: "pending approvals (every 15 s)", everyMs: 15_000, url: () => `${base}/api/v1/rollbacks?status=AWAITING_APPROVAL&limit=200` },
     ];
     for (const poll of polls) {
