@@ -13,6 +13,14 @@ const MAX_CACHED = 1000;
 
 const stored = (series: SeriesRef) => ({ deploymentId: series.deploymentId, metric: series.metric, versionId: series.versionId });
 
+/** Every version's chart in one statement (the series all share a deployment and metric). */
+async function chartOfVersions(series: readonly SeriesRef[], { from, to, maxPoints }: { from: number; to: number; maxPoints: number }): Promise<MetricSample[][]> {
+  const [first] = series;
+  if (!first) return [];
+  const byVersion = await downsampledPoints({ deploymentId: first.deploymentId, metric: first.metric, versionIds: series.map((s) => s.versionId) }, from, to, maxPoints);
+  return series.map((s) => byVersion.get(s.versionId) ?? []);
+}
+
 const pushedPoints: MetricSource = {
   window: (series, { from, to }) => readPoints(stored(series), from, to),
   async priorHistory(series, { before, lookbackDays, bucketSeconds }): Promise<PriorHistory | null> {
@@ -27,7 +35,8 @@ const pushedPoints: MetricSource = {
     bucketCache.set(key, { at: now, buckets });
     return { until, buckets };
   },
-  chartSeries: (series, { from, to, maxPoints }) => downsampledPoints(stored(series), from, to, maxPoints),
+  chartSeries: async (series, range) => (await chartOfVersions([series], range))[0] ?? [],
+  chartSeriesOfVersions: chartOfVersions,
   async inspect(series, { from, to }) {
     const points = await readPoints(stored(series), from, to);
     const latest = points[points.length - 1] ?? null;

@@ -253,40 +253,49 @@ export async function bucketMeans(
   return rows.map((r) => ({ ts: until - 1 - r.k * bucketMs, value: r.mean, sampleCount: r.weight }));
 }
 
-type Row = { lo: number[]; hi: number[] };
+type Row = { versionId: number; lv: number; lt: number; lc: number; hv: number; ht: number; hc: number };
 
 /**
- * The series in [from, to] downsampled in SQL to at most `maxPoints` by min/max buckets: each
- * bucket keeps its exact lowest and highest point. `planChartRead` picks what is read: the
- * coarsest rollups no wider than a bucket (hourly for a month, five-minute for a day), with the
- * ragged ends from finer rollups and raw points, all in one statement.
+ * Each version's series in [from, to] downsampled in SQL to at most `maxPoints` by min/max
+ * buckets, in one statement for all versions: each bucket keeps its exact lowest and highest
+ * point. `planChartRead` picks what is read: the coarsest rollups no wider than a bucket (hourly
+ * for a month, five-minute for a day), with the ragged ends from finer rollups and raw points.
  */
-export async function downsampledPoints({ deploymentId, metric, versionId }: StoredSeries, from: number, to: number, maxPoints: number): Promise<MetricSample[]> {
+export async function downsampledPoints(
+  { deploymentId, metric, versionIds }: { deploymentId: number; metric: string; versionIds: readonly number[] },
+  from: number,
+  to: number,
+  maxPoints: number,
+): Promise<Map<number, MetricSample[]>> {
   const plan = planChartRead(from, to, maxPoints, ROLLUP_LEVELS);
-  const values: unknown[] = [deploymentId, metric, versionId, from, plan.bucketMs, plan.buckets];
+  const values: unknown[] = [deploymentId, metric, versionIds, from, plan.bucketMs, plan.buckets];
   const parts = plan.segments.map(({ levelMs, from: a, to: b }) => {
     values.push(a, b);
     const range = (column: string) => `${column} >= to_timestamp($${values.length - 1}::float8 / 1000.0) AND ${column} < to_timestamp($${values.length}::float8 / 1000.0)`;
     const table = ROLLUP_TABLES.get(levelMs);
+    const series = `"deploymentId" = $1 AND metric = $2 AND "versionId" = ANY($3::int[])`;
     return table
-      ? `SELECT "bucketStart" AS at, "minTs" AS t1, "minValue" AS v1, "minCount" AS c1, "maxTs" AS t2, "maxValue" AS v2, "maxCount" AS c2
-           FROM "${table}" WHERE "deploymentId" = $1 AND metric = $2 AND "versionId" = $3 AND ${range(`"bucketStart"`)}`
-      : `SELECT ts AS at, ts AS t1, value AS v1, "sampleCount" AS c1, ts AS t2, value AS v2, "sampleCount" AS c2
-           FROM "MetricPoint" WHERE "deploymentId" = $1 AND metric = $2 AND "versionId" = $3 AND ${range("ts")}`;
+      ? `SELECT "versionId", "bucketStart" AS at, "minTs" AS t1, "minValue" AS v1, "minCount" AS c1, "maxTs" AS t2, "maxValue" AS v2, "maxCount" AS c2
+           FROM "${table}" WHERE ${series} AND ${range(`"bucketStart"`)}`
+      : `SELECT "versionId", ts AS at, ts AS t1, value AS v1, "sampleCount" AS c1, ts AS t2, value AS v2, "sampleCount" AS c2
+           FROM "MetricPoint" WHERE ${series} AND ${range("ts")}`;
   });
+  // Each bucket's lowest (earliest on ties) and highest (earliest on ties) point, as scalars:
+  // array columns would cost more to parse than the query takes.
   const { rows } = await metricsPool().query<Row>(
-    `SELECT min(ARRAY[v1, date_part('epoch', t1) * 1000, c1]) AS lo,
-            max(ARRAY[v2, -date_part('epoch', t2) * 1000, c2]) AS hi
-       FROM (${parts.join(" UNION ALL ")}) c
-      GROUP BY least(floor((date_part('epoch', at) * 1000 - $4::float8) / $5::float8), $6::int - 1)`,
+    `SELECT "versionId", lo[1] AS lv, lo[2] AS lt, lo[3] AS lc, hi[1] AS hv, -hi[2] AS ht, hi[3] AS hc
+       FROM (SELECT "versionId", min(ARRAY[v1, date_part('epoch', t1) * 1000, c1]) AS lo, max(ARRAY[v2, -date_part('epoch', t2) * 1000, c2]) AS hi
+               FROM (${parts.join(" UNION ALL ")}) c
+              GROUP BY "versionId", least(floor((date_part('epoch', at) * 1000 - $4::float8) / $5::float8), $6::int - 1)) b`,
     values,
   );
-  const points: MetricSample[] = [];
-  for (const { lo, hi } of rows) {
-    const [loValue, loTs, loCount] = lo as [number, number, number];
-    const [hiValue, hiNegTs, hiCount] = hi as [number, number, number];
-    points.push({ ts: Math.round(loTs), value: loValue, sampleCount: loCount });
-    if (-hiNegTs !== loTs) points.push({ ts: Math.round(-hiNegTs), value: hiValue, sampleCount: hiCount });
+  const byVersion = new Map<number, MetricSample[]>(versionIds.map((id) => [id, []]));
+  for (const r of rows) {
+    const points = byVersion.get(r.versionId);
+    if (!points) continue;
+    points.push({ ts: Math.round(r.lt), value: r.lv, sampleCount: r.lc });
+    if (r.ht !== r.lt) points.push({ ts: Math.round(r.ht), value: r.hv, sampleCount: r.hc });
   }
-  return points.sort((a, b) => a.ts - b.ts);
+  for (const points of byVersion.values()) points.sort((a, b) => a.ts - b.ts);
+  return byVersion;
 }
