@@ -60,17 +60,22 @@ const LOAD = [
        FROM "Deployment" d CROSS JOIN LATERAL (VALUES (d."liveVersionId"), (d."priorVersionId")) v(id), generate_series(1, ${POINTS_PER_SERIES}) i
       WHERE d.slug LIKE 'fleet-%'`,
   ],
-  ...[
-    ["MetricRollup", 300],
-    ["MetricRollupHourly", 3600],
-  ].map(([table, seconds]) => [
-    `${table} rollups`,
-    `INSERT INTO "${table}"
-     SELECT "deploymentId", metric, "versionId", to_timestamp(floor(extract(epoch FROM ts) / ${seconds}) * ${seconds}),
+  [
+    "five-minute rollups",
+    `INSERT INTO "MetricRollup"
+     SELECT "deploymentId", metric, "versionId", to_timestamp(floor(extract(epoch FROM ts) / 300) * 300),
             (array_agg(ts ORDER BY value, ts))[1], min(value), (array_agg("sampleCount" ORDER BY value, ts))[1],
             (array_agg(ts ORDER BY value DESC, ts))[1], max(value), (array_agg("sampleCount" ORDER BY value DESC, ts))[1], count(*)
        FROM "MetricPoint" GROUP BY 1, 2, 3, 4`,
-  ]),
+  ],
+  [
+    "hourly rollups",
+    `INSERT INTO "MetricRollupHourly"
+     SELECT "deploymentId", metric, "versionId", to_timestamp(floor(extract(epoch FROM "bucketStart") / 3600) * 3600),
+            (array_agg("minTs" ORDER BY "minValue", "minTs"))[1], min("minValue"), (array_agg("minCount" ORDER BY "minValue", "minTs"))[1],
+            (array_agg("maxTs" ORDER BY "maxValue" DESC, "maxTs"))[1], max("maxValue"), (array_agg("maxCount" ORDER BY "maxValue" DESC, "maxTs"))[1], sum(points)
+       FROM "MetricRollup" GROUP BY 1, 2, 3, 4`,
+  ],
   ["analyze", `ANALYZE`],
 ] as const;
 

@@ -1,9 +1,8 @@
 import "server-only";
-import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { loadDeploymentContext, type DeploymentContext } from "./deployment-context";
 import { metricsPool, utcEpochMs } from "./pg-pool";
-import { policyRuleOf } from "./policy-store";
+import { policyRuleOf, type PolicyRuleColumns } from "./policy-store";
 import { resolveFloor } from "./resolve-floor";
 import { metricSourceFor } from "./sources/for-policy";
 import { MetricSourceError, type MetricSource } from "./sources/source";
@@ -54,10 +53,7 @@ export async function getSeries(deploymentSlug: string, query: SeriesQuery): Pro
   const from = query.from.getTime();
   const to = query.to.getTime();
   if (!(from < to)) throw new AppError("VALIDATION", "query.from: must be before query.to");
-  const [context, policies] = await Promise.all([
-    loadDeploymentContext({ slug: deploymentSlug }),
-    db().rollbackPolicy.findMany({ where: { deployment: { slug: deploymentSlug } }, orderBy: { metric: "asc" } }),
-  ]);
+  const [context, policies] = await Promise.all([loadDeploymentContext({ slug: deploymentSlug }), chartPolicies(deploymentSlug)]);
   const metric = query.metric ?? policies[0]?.metric;
   if (!metric) throw new AppError("VALIDATION", "query.metric: required (this deployment has no rollback policy to take it from)");
   const policyRow = policies.find((p) => p.metric === metric) ?? null;
@@ -118,12 +114,27 @@ export async function getSeries(deploymentSlug: string, query: SeriesQuery): Pro
     })),
     markers,
     lastVerdict: policyRow?.lastVerdict ?? null,
-    lastEvaluatedAt: policyRow?.lastEvaluatedAt?.toISOString() ?? null,
+    lastEvaluatedAt: policyRow?.lastEvaluatedAt == null ? null : new Date(policyRow.lastEvaluatedAt).toISOString(),
     sourceError,
   };
 }
 
 const ROLE_ORDER = { live: 0, prior: 1, other: 2 } as const;
+
+type ChartPolicy = PolicyRuleColumns & { lastVerdict: string | null; lastEvaluatedAt: number | null };
+
+/** The deployment's policies, by metric, as the chart needs them. */
+async function chartPolicies(deploymentSlug: string): Promise<ChartPolicy[]> {
+  const { rows } = await metricsPool().query<ChartPolicy>(
+    `SELECT p.metric, p."sourceKind", p."sourceConfig", p.direction, p."floorMode", p."floorValue", p."floorRule", p."windowSeconds",
+            p."evaluationIntervalSeconds", p."minSamples", p."sampleIntervalSeconds", p.action, p."degradeLevel", p."consecutiveErrorLimit",
+            p."lastVerdict", ${utcEpochMs('p."lastEvaluatedAt"')} AS "lastEvaluatedAt"
+       FROM "RollbackPolicy" p JOIN "Deployment" d ON d.id = p."deploymentId"
+      WHERE d.slug = $1 ORDER BY p.metric`,
+    [deploymentSlug],
+  );
+  return rows;
+}
 
 type ChartEvents = {
   detections: { id: string; versionId: number; regressionStartedAt: number; detectedAt: number; floorValue: number; floorSource: string }[];
