@@ -63,10 +63,10 @@ const LOAD = [
   [
     "five-minute rollups",
     `INSERT INTO "MetricRollup"
-     SELECT "deploymentId", metric, "versionId", to_timestamp(floor(extract(epoch FROM ts) / 300) * 300),
-            (array_agg(ts ORDER BY value, ts))[1], min(value), (array_agg("sampleCount" ORDER BY value, ts))[1],
-            (array_agg(ts ORDER BY value DESC, ts))[1], max(value), (array_agg("sampleCount" ORDER BY value DESC, ts))[1], count(*)
-       FROM "MetricPoint" GROUP BY 1, 2, 3, 4`,
+     SELECT d, m, v, b, to_timestamp(lo[2]), lo[1], lo[3]::int, to_timestamp(-hi[2]), hi[1], hi[3]::int, n
+       FROM (SELECT "deploymentId" AS d, metric AS m, "versionId" AS v, to_timestamp(floor(extract(epoch FROM ts) / 300) * 300) AS b,
+                    min(ARRAY[value, extract(epoch FROM ts)::float8, "sampleCount"]) AS lo, max(ARRAY[value, -extract(epoch FROM ts)::float8, "sampleCount"]) AS hi, count(*)::int AS n
+               FROM "MetricPoint" GROUP BY 1, 2, 3, 4) a`,
   ],
   [
     "hourly rollups",
