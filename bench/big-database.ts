@@ -87,6 +87,7 @@ async function main() {
     const loadStarted = performance.now();
     try {
       await owner.query("SET synchronous_commit = off");
+      await owner.query("SET work_mem = '256MB'");
       for (const [what, sql] of LOAD) {
         const started = performance.now();
         const { rowCount } = await owner.query(sql);
