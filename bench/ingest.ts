@@ -44,6 +44,30 @@ async function main() {
       if (response.status !== 200 || result.accepted !== POINTS_PER_REQUEST) throw new Error(`unexpected answer ${response.status}: ${JSON.stringify(result).slice(0, 300)}`);
     };
     await send(bodies.pop() as string); // warm-up: compiles the route and fills caches
+
+    // The same rows, ids resolved, as COPY text into a scratch table like MetricPoint
+    // (unpartitioned), once before and once after ingestion: the machine's load moves.
+    const versionIds: Record<string, number> = { v1: v1.id, v2: v2.id };
+    const lines = bodies.map((body) =>
+      (JSON.parse(body) as { points: { version: string; metric: string; ts: string; value: number; sampleCount: number }[] }).points
+        .map((p) => `${deployment.id}\t${p.metric}\t${versionIds[p.version]}\t${p.ts}\t${p.value}\t${p.sampleCount}\n`)
+        .join(""),
+    );
+    const copyRows = async (): Promise<number> => {
+      const owner = new pg.Client({ connectionString: server.database.ownerUrl });
+      await owner.connect();
+      try {
+        await owner.query(`CREATE TABLE "BenchCopy" (LIKE "MetricPoint" INCLUDING DEFAULTS, PRIMARY KEY ("deploymentId", metric, "versionId", ts))`);
+        const copyStarted = performance.now();
+        await pipeline(Readable.from(lines), owner.query(copyFrom(`COPY "BenchCopy" ("deploymentId", metric, "versionId", ts, value, "sampleCount") FROM STDIN`)));
+        const seconds = (performance.now() - copyStarted) / 1000;
+        await owner.query(`DROP TABLE "BenchCopy"`);
+        return (bodies.length * POINTS_PER_REQUEST) / seconds;
+      } finally {
+        await owner.end();
+      }
+    };
+    const copyBefore = await copyRows();
     const started = performance.now();
     let next = 0;
     await Promise.all(
@@ -62,30 +86,12 @@ async function main() {
     const retryMs = performance.now() - retryStarted;
     console.log(`ingest: a retried batch answers ${answer} in ${Math.round(retryMs)} ms`);
 
-    // The same rows, ids resolved, as COPY text, into a scratch table like MetricPoint (unpartitioned).
-    const versionIds: Record<string, number> = { v1: v1.id, v2: v2.id };
-    const lines = bodies.map((body) =>
-      (JSON.parse(body) as { points: { version: string; metric: string; ts: string; value: number; sampleCount: number }[] }).points
-        .map((p) => `${deployment.id}\t${p.metric}\t${versionIds[p.version]}\t${p.ts}\t${p.value}\t${p.sampleCount}\n`)
-        .join(""),
-    );
-    const owner = new pg.Client({ connectionString: server.database.ownerUrl });
-    await owner.connect();
-    let copyRate: number;
-    try {
-      await owner.query(`CREATE TABLE "BenchCopy" (LIKE "MetricPoint" INCLUDING DEFAULTS, PRIMARY KEY ("deploymentId", metric, "versionId", ts))`);
-      const copyStarted = performance.now();
-      await pipeline(Readable.from(lines), owner.query(copyFrom(`COPY "BenchCopy" ("deploymentId", metric, "versionId", ts, value, "sampleCount") FROM STDIN`)));
-      copyRate = total / ((performance.now() - copyStarted) / 1000);
-      await owner.query(`DROP TABLE "BenchCopy"`);
-    } finally {
-      await owner.end();
-    }
+    const copyRate = (copyBefore + (await copyRows())) / 2;
     const ratio = rate / copyRate;
-    console.log(`ingest: PostgreSQL COPY of the same ${total.toLocaleString("en")} rows: ${Math.round(copyRate).toLocaleString("en")} rows/s; ingestion is ${ratio.toFixed(2)}× COPY`);
+    console.log(`ingest: PostgreSQL COPY of the same ${total.toLocaleString("en")} rows (mean of one before and one after): ${Math.round(copyRate).toLocaleString("en")} rows/s; ingestion is ${ratio.toFixed(2)}× COPY`);
     await report("ingest", [
       { measure: `POST /api/v1/metrics, ${total.toLocaleString("en")} points, ${IN_FLIGHT} requests in flight`, value: `${Math.round(rate).toLocaleString("en")} points/s` },
-      { measure: "PostgreSQL COPY of the same rows (one stream)", value: `${Math.round(copyRate).toLocaleString("en")} rows/s` },
+      { measure: "PostgreSQL COPY of the same rows (one stream, mean of before and after)", value: `${Math.round(copyRate).toLocaleString("en")} rows/s` },
       { measure: "ingestion / COPY", value: `${ratio.toFixed(2)}×`, target: "≥ 0.54×", met: ratio >= 0.54 },
       { measure: "a retried batch of 10,000 (all duplicates)", value: `${Math.round(retryMs)} ms` },
     ]);
