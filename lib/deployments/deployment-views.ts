@@ -24,6 +24,59 @@ export const deploymentViewInclude = {
 
 export type DeploymentRow = Prisma.DeploymentGetPayload<{ include: typeof deploymentViewInclude }>;
 
+/**
+ * What the list reads of each deployment: no version history, only the live version's row.
+ * Prisma applies a nested `take` after fetching every related row, so the latest promotion,
+ * rollback, open detection and rehearsal come from `loadLatest` instead (one indexed probe each).
+ */
+export const deploymentListInclude = {
+  model: deploymentViewInclude.model,
+  consumers: deploymentViewInclude.consumers,
+  versions: { where: { status: "LIVE" }, select: { versionId: true, since: true } },
+  policies: deploymentViewInclude.policies,
+} satisfies Prisma.DeploymentInclude;
+
+type Latest = {
+  promotions: Pick<DeploymentRow["promotions"][number], "versionId" | "replacedVersionId" | "promotedAt" | "actor">[];
+  rollbacks: Pick<DeploymentRow["rollbacks"][number], "fromVersionId" | "toVersionId" | "kind" | "status" | "requestedAt" | "completedAt">[];
+  detections: Pick<DeploymentRow["detections"][number], "metric" | "versionId">[];
+  rehearsals: DeploymentRow["rehearsals"];
+};
+
+/** The fields `toDeploymentView` reads: a list row with its latest events, or a full row. */
+export type DeploymentViewRow = Omit<Prisma.DeploymentGetPayload<{ include: typeof deploymentListInclude }>, "versions"> & {
+  versions: { versionId: number; since: Date }[];
+} & Latest;
+
+/** Each deployment's latest promotion, rollback, open detection and rehearsal, by deployment id. */
+export async function loadLatest(client: Db | Tx, deploymentIds: number[]): Promise<Map<number, Latest>> {
+  const latest = (table: string, columns: string, order: string, where = "TRUE") =>
+    `SELECT d.id AS "deploymentId", x.* FROM unnest($1::int[]) AS d(id)
+       CROSS JOIN LATERAL (SELECT ${columns} FROM "${table}" t WHERE t."deploymentId" = d.id AND ${where} ORDER BY t."${order}" DESC LIMIT 1) x`;
+  type Keyed<T> = (T & { deploymentId: number })[];
+  const [promotions, rollbacks, detections, rehearsals] = await Promise.all([
+    client.$queryRawUnsafe<Keyed<Latest["promotions"][number]>>(latest("Promotion", `"versionId", "replacedVersionId", "promotedAt", actor`, "promotedAt"), deploymentIds),
+    client.$queryRawUnsafe<Keyed<Latest["rollbacks"][number]>>(
+      latest("RollbackOperation", `"fromVersionId", "toVersionId", kind::text, status::text, "requestedAt", "completedAt"`, "requestedAt"),
+      deploymentIds,
+    ),
+    client.$queryRawUnsafe<Keyed<Latest["detections"][number]>>(latest("Detection", `metric, "versionId"`, "detectedAt", `t."resolvedAt" IS NULL`), deploymentIds),
+    client.$queryRawUnsafe<Keyed<Latest["rehearsals"][number]>>(latest("Rehearsal", `status::text`, "startedAt"), deploymentIds),
+  ]);
+  const byId = new Map<number, Latest>(deploymentIds.map((id) => [id, { promotions: [], rollbacks: [], detections: [], rehearsals: [] }]));
+  for (const { deploymentId, ...p } of promotions) byId.get(deploymentId)?.promotions.push(p);
+  for (const { deploymentId, ...r } of rollbacks) byId.get(deploymentId)?.rollbacks.push(r);
+  for (const { deploymentId, ...d } of detections) byId.get(deploymentId)?.detections.push(d);
+  for (const { deploymentId, ...r } of rehearsals) byId.get(deploymentId)?.rehearsals.push(r);
+  return byId;
+}
+
+/** Pinned ids of the given versions, to name versions stored by id. */
+export async function loadVersionNamesById(client: Db | Tx, ids: number[]): Promise<Map<number, string>> {
+  const rows = await client.modelVersion.findMany({ where: { id: { in: ids } }, select: { id: true, version: true } });
+  return new Map(rows.map((r) => [r.id, r.version]));
+}
+
 /** Pinned ids of every version of the given models, to name versions stored by id. */
 export async function loadVersionNames(client: Db | Tx, modelIds: number[]): Promise<Map<number, string>> {
   const rows = await client.modelVersion.findMany({ where: { modelId: { in: modelIds } }, select: { id: true, version: true } });
@@ -43,7 +96,7 @@ export async function loadPendingRollbacks(client: Db | Tx, deploymentIds: numbe
 }
 
 export function toDeploymentView(
-  row: DeploymentRow,
+  row: DeploymentViewRow,
   names: Map<number, string>,
   pendingRollback: { toVersionId: number; status: string } | undefined,
 ): DeploymentView {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db } from "@/lib/db";
-import { deploymentViewInclude, loadPendingRollbacks, loadVersionNames, toDeploymentView } from "./deployment-views";
+import { deploymentListInclude, loadLatest, loadPendingRollbacks, loadVersionNamesById, toDeploymentView } from "./deployment-views";
 import type { DeploymentList, DeploymentListQuery, DeploymentView } from "./schemas";
 
 export const DEPLOYMENTS_PAGE_SIZE = 20;
@@ -29,11 +29,19 @@ export async function listDeployments(query: DeploymentListQuery): Promise<Deplo
     ...(query.model ? { model: { slug: query.model } } : {}),
     ...(query.q ? { OR: [{ slug: { contains: query.q, mode: "insensitive" } }, { model: { slug: { contains: query.q, mode: "insensitive" } } }] } : {}),
   };
-  const rows = await db().deployment.findMany({ where, include: deploymentViewInclude });
-  const [names, pending] = await Promise.all([
-    loadVersionNames(db(), [...new Set(rows.map((r) => r.modelId))]),
-    loadPendingRollbacks(db(), rows.map((r) => r.id)),
+  const found = await db().deployment.findMany({ where, include: deploymentListInclude });
+  const ids = found.map((r) => r.id);
+  const [latest, pending] = await Promise.all([loadLatest(db(), ids), loadPendingRollbacks(db(), ids)]);
+  const rows = found.map((row) => ({ ...row, ...latest.get(row.id)! }));
+  const named = rows.flatMap((r) => [
+    r.liveVersionId,
+    r.priorVersionId,
+    ...r.promotions.flatMap((p) => [p.versionId, p.replacedVersionId]),
+    ...r.rollbacks.flatMap((b) => [b.fromVersionId, b.toVersionId]),
+    ...r.detections.map((d) => d.versionId),
+    pending.get(r.id)?.toVersionId ?? null,
   ]);
+  const names = await loadVersionNamesById(db(), [...new Set(named.filter((id): id is number => id !== null))]);
   const views = rows.map((row) => toDeploymentView(row, names, pending.get(row.id)));
   views.sort(COMPARE[query.sort]);
   if (query.order === "desc") views.reverse();

@@ -4,7 +4,7 @@ import { registerAuditChainCheck } from "@/lib/audit/audit-chain-job";
 import { db } from "@/lib/db";
 import { evaluatePolicy } from "@/lib/metrics/evaluate-policy";
 import { recordEvaluationError } from "@/lib/metrics/policy-store";
-import { deleteExpiredPoints } from "@/lib/metrics/retention";
+import { maintainMetricPartitions } from "@/lib/metrics/retention";
 import { registerRehearsalSchedule } from "@/lib/rehearsals/rehearsal-schedule-job";
 import { startRollbackWorker } from "@/lib/rollbacks/rollback-queue";
 import { ensureQueue, getBoss, stopBoss } from "./boss";
@@ -24,7 +24,8 @@ import { rollbackOutcomes } from "./rollback-outcomes";
  * - `metrics-evaluate-due` runs every minute (and once at start): it sends each policy's next
  *   job, which the stately queue drops when the chain is alive. This starts new policies and
  *   revives chains a crashed worker dropped, within a minute.
- * - `metrics-retention` runs daily and deletes raw points older than METRICS_RETENTION_DAYS.
+ * - `metrics-retention` runs daily (and once at start): it makes the metric tables' day partitions a
+ *   week ahead and drops the days older than METRICS_RETENTION_DAYS (lib/metrics/retention.ts).
  * - `audit-chain-verify` re-computes the audit log's hash chain hourly (lib/audit/audit-chain-job.ts).
  */
 
@@ -102,13 +103,14 @@ export async function startWorker(options: WorkerOptions = {}): Promise<{ stop: 
   );
   workerIds.push(
     await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 10 }, async () => {
-      const deleted = await deleteExpiredPoints();
-      log(`retention: deleted ${deleted.points} points and ${deleted.rollups} rollups older than ${deleted.cutoff.toISOString()}`);
+      const { created, dropped, cutoff } = await maintainMetricPartitions();
+      log(`retention: made ${created} day partitions ahead, dropped ${dropped} wholly older than ${cutoff.toISOString()}`);
     }),
   );
   await boss.schedule(DISPATCH_QUEUE, "* * * * *");
   await boss.schedule(RETENTION_QUEUE, "17 3 * * *");
   await boss.send(DISPATCH_QUEUE, {});
+  await boss.send(RETENTION_QUEUE, {});
   workerIds.push(await registerRehearsalSchedule(boss, (line) => log(`rehearsals: ${line}`)));
   workerIds.push(await registerAuditChainCheck(boss, (line) => log(`audit chain: ${line}`)));
 

@@ -49,3 +49,52 @@ export function downsampleMinMax<T extends { ts: number; value: number }>(
   }
   return out;
 }
+
+/** Where one stretch of a chart's range is read from: raw points (`levelMs` 0) or a rollup level. */
+export interface ReadSegment {
+  levelMs: number;
+  /** Epoch ms, half-open [from, to); on a rollup level both are multiples of `levelMs`. */
+  from: number;
+  to: number;
+}
+
+/** How a chart reads [from, to] (both inclusive) downsampled to at most `maxPoints`. */
+export interface ChartReadPlan {
+  /** Output buckets: each keeps its lowest and highest point. */
+  buckets: number;
+  bucketMs: number;
+  segments: ReadSegment[];
+}
+
+/**
+ * Picks what a min/max chart reads: the coarsest rollup level whose buckets are no wider than an
+ * output bucket covers the whole multiples of that level inside the range, and the ragged ends
+ * are read from the next finer levels down to raw points. Every rollup keeps its bucket's exact
+ * lowest and highest point, so the chart shows the same extremes as raw points would, while a
+ * 30-day range reads hundreds of hourly rows instead of hundreds of thousands of points.
+ * `levelsMs` are the stored rollup widths, each a multiple of the next, coarsest first.
+ */
+export function planChartRead(from: number, to: number, maxPoints: number, levelsMs: readonly number[]): ChartReadPlan {
+  if (!Number.isInteger(maxPoints) || maxPoints < 2) throw new RangeError(`maxPoints must be an integer of at least 2, got ${maxPoints}`);
+  if (!(from <= to)) throw new RangeError("from must not be after to");
+  const buckets = Math.floor(maxPoints / 2);
+  const bucketMs = (to + 1 - from) / buckets;
+  const usable = levelsMs.filter((level) => level <= bucketMs);
+  const segments: ReadSegment[] = [];
+  const cover = (a: number, b: number, levels: readonly number[]) => {
+    if (a >= b) return;
+    const [level, ...finer] = levels;
+    if (level === undefined) {
+      segments.push({ levelMs: 0, from: a, to: b });
+      return;
+    }
+    const start = Math.ceil(a / level) * level;
+    const end = Math.floor(b / level) * level;
+    if (start >= end) return cover(a, b, finer);
+    cover(a, start, finer);
+    segments.push({ levelMs: level, from: start, to: end });
+    cover(end, b, finer);
+  };
+  cover(from, to + 1, usable);
+  return { buckets, bucketMs, segments };
+}

@@ -28,3 +28,9 @@ export async function closeMetricsPool(): Promise<void> {
   holder.reversegateMetricsPool = undefined;
   await pool?.end();
 }
+
+/**
+ * SQL for epoch milliseconds of a Prisma `DateTime` column (TIMESTAMP without a zone, holding
+ * UTC): the driver would read such a column in the process's local zone.
+ */
+export const utcEpochMs = (column: string) => `(extract(epoch FROM (${column}) AT TIME ZONE 'UTC') * 1000)::float8`;

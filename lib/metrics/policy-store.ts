@@ -72,8 +72,15 @@ function actionData(action: RollbackAction) {
     : { action: "DEGRADE" as const, degradeLevel: LEVEL_TO_DB[level] };
 }
 
+/** The columns of a stored policy its rule is made of. */
+export type PolicyRuleColumns = Pick<
+  PolicyRow,
+  | "metric" | "sourceKind" | "sourceConfig" | "direction" | "floorMode" | "floorValue" | "floorRule" | "windowSeconds"
+  | "evaluationIntervalSeconds" | "minSamples" | "sampleIntervalSeconds" | "action" | "degradeLevel" | "consecutiveErrorLimit"
+>;
+
 /** The stored row as the API contract (`lib/metrics/policy.ts`). */
-export function policyRuleOf(row: PolicyRow): RollbackPolicy {
+export function policyRuleOf(row: PolicyRuleColumns): RollbackPolicy {
   const floor: FloorRule =
     row.floorMode === "EXPLICIT" ? { mode: "explicit", value: row.floorValue ?? 0 } : priorFloorSchema.parse({ mode: "prior", ...(row.floorRule as object) });
   return {

@@ -14,7 +14,8 @@ export function roleOf(databaseUrl: string): string {
 /**
  * Everything the app's role may do, and no more: read and write the domain's tables, only append
  * to and read the audit log and its verifications, only read the chain's head and the migration
- * history, and work pg-boss's queues. It owns nothing, so it cannot disable a trigger, and not
+ * history, make and drop the metric tables' day partitions (through two functions that run as
+ * their owner), and work pg-boss's queues. It owns nothing, so it cannot disable a trigger, and not
  * being a superuser it cannot set session_replication_role. pg-boss creates a table for each new
  * queue, so its two queue functions run as their owner. Idempotent: applied after every
  * migration, so tables added later are covered. The README lists these statements for a
@@ -28,6 +29,7 @@ export function appRoleGrants(role: string): string[] {
     `REVOKE UPDATE, DELETE ON "AuditEvent", "AuditChainVerification" FROM ${to}`,
     `REVOKE INSERT, UPDATE, DELETE ON "AuditChainHead", "_prisma_migrations" FROM ${to}`,
     `GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${to}`,
+    `GRANT EXECUTE ON FUNCTION "ensure_metric_partitions"(DATE[]), "drop_metric_partitions_before"(TIMESTAMPTZ) TO ${to}`,
     `GRANT USAGE ON SCHEMA pgboss TO ${to}`,
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pgboss TO ${to}`,
     `ALTER DEFAULT PRIVILEGES IN SCHEMA pgboss GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${to}`,

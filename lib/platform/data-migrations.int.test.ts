@@ -84,3 +84,32 @@ describe("20261201100100_rollback_plan", () => {
     expect(columns.rows).toEqual([]);
   });
 });
+
+describe("20261202000000_metric_partitions", () => {
+  it("moves every point and rollup into day partitions, and folds the five-minute rollups into hourly ones", async () => {
+    await migrate({ before: "20261202000000_metric_partitions" });
+    const points = [
+      ["2026-10-20T10:00:10.000Z", 0.91, 3],
+      ["2026-10-20T10:05:20.000Z", 0.5, 4],
+      ["2026-10-20T10:55:00.000Z", 0.97, 5],
+      ["2026-11-30T23:59:59.999Z", 0.8, 1],
+    ] as const;
+    for (const [ts, value, count] of points) {
+      await client.query(`INSERT INTO "MetricPoint" ("deploymentId", metric, "versionId", ts, value, "sampleCount") VALUES (1, 'm', 2, $1, $2, $3)`, [ts, value, count]);
+    }
+    await client.query(`
+      INSERT INTO "MetricRollup" SELECT "deploymentId", metric, "versionId", to_timestamp(floor(extract(epoch FROM ts) / 300) * 300), ts, value, "sampleCount", ts, value, "sampleCount", 1 FROM "MetricPoint"`);
+
+    await migrate({ through: "20261202000000_metric_partitions" });
+    const stored = await client.query(`SELECT ts, value, "sampleCount" FROM "MetricPoint" ORDER BY ts`);
+    expect(stored.rows.map((r) => [r.ts.toISOString(), r.value, r.sampleCount])).toEqual(points);
+    expect((await client.query(`SELECT count(*)::int AS n FROM "MetricRollup"`)).rows[0].n).toBe(4);
+    const hourly = await client.query(`SELECT "bucketStart", "minTs", "minValue", "minCount", "maxTs", "maxValue", "maxCount", points FROM "MetricRollupHourly" ORDER BY "bucketStart"`);
+    expect(hourly.rows.map((r) => [r.bucketStart.toISOString(), r.minTs.toISOString(), r.minValue, r.minCount, r.maxTs.toISOString(), r.maxValue, r.maxCount, r.points])).toEqual([
+      ["2026-10-20T10:00:00.000Z", "2026-10-20T10:05:20.000Z", 0.5, 4, "2026-10-20T10:55:00.000Z", 0.97, 5, 3],
+      ["2026-11-30T23:00:00.000Z", "2026-11-30T23:59:59.999Z", 0.8, 1, "2026-11-30T23:59:59.999Z", 0.8, 1, 1],
+    ]);
+    const partitions = await client.query(`SELECT relname FROM pg_class WHERE relkind = 'r' AND (relname LIKE 'MetricPoint\\_2026102%' OR relname LIKE 'MetricPoint\\_2026113%') ORDER BY relname`);
+    expect(partitions.rows.map((r) => r.relname)).toEqual(["MetricPoint_20261020", "MetricPoint_20261130"]);
+  });
+});

@@ -1,20 +1,33 @@
 import "server-only";
+import { planChartRead } from "../../downsample";
 import type { MetricSample } from "../../types";
 import { metricsPool } from "../../pg-pool";
 
-// The one module that reads and writes stored metric points (MetricPoint) and their five-minute
-// rollups (MetricRollup). Ingestion, retention and the `push` metric source all come through
-// here; nothing else touches these tables.
+// The one module that reads and writes stored metric points (MetricPoint), their five-minute and
+// hourly rollups (MetricRollup, MetricRollupHourly) and the day partitions of all three.
+// Ingestion, retention and the `push` metric source all come through here; nothing else touches
+// these tables.
 
 /** One stored series: a metric of one version on one deployment. */
 export type StoredSeries = { deploymentId: number; metric: string; versionId: number };
 
 const UNIQUE_VIOLATION = "23505";
+/** What PostgreSQL answers for a row whose day has no partition yet (`no partition of relation … found for row`). */
+const CHECK_VIOLATION = "23514";
 
 /** Width of a MetricRollup bucket. */
 export const ROLLUP_SECONDS = 300;
 
 const ROLLUP_MS = ROLLUP_SECONDS * 1000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** The rollup levels a chart may read, coarsest first, and their tables. */
+const ROLLUP_TABLES = new Map<number, string>([
+  [HOUR_MS, "MetricRollupHourly"],
+  [ROLLUP_MS, "MetricRollup"],
+]);
+const ROLLUP_LEVELS = [...ROLLUP_TABLES.keys()];
 
 const POINTS_INSERT = `
     INSERT INTO "MetricPoint" ("deploymentId", metric, "versionId", ts, value, "sampleCount")
@@ -23,9 +36,9 @@ const POINTS_INSERT = `
 
 // Folds new extremes into existing rollups; rows arrive in key order, so concurrent batches that
 // touch the same buckets lock them in one order and cannot deadlock.
-const ROLLUP_UPSERT = `
-    INSERT INTO "MetricRollup" AS r ("deploymentId", metric, "versionId", "bucketStart", "minTs", "minValue", "minCount", "maxTs", "maxValue", "maxCount", points)
-    SELECT d, m, v, b, lt, lv, lc, ht, hv, hc, n FROM rows ORDER BY d, m, v, b
+const rollupUpsert = (table: string, rows: string) => `
+    INSERT INTO "${table}" AS r ("deploymentId", metric, "versionId", "bucketStart", "minTs", "minValue", "minCount", "maxTs", "maxValue", "maxCount", points)
+    SELECT d, m, v, b, lt, lv, lc, ht, hv, hc, n FROM ${rows} ORDER BY d, m, v, b
     ON CONFLICT ("deploymentId", metric, "versionId", "bucketStart") DO UPDATE SET
       "minTs" = CASE WHEN (EXCLUDED."minValue", EXCLUDED."minTs") < (r."minValue", r."minTs") THEN EXCLUDED."minTs" ELSE r."minTs" END,
       "minCount" = CASE WHEN (EXCLUDED."minValue", EXCLUDED."minTs") < (r."minValue", r."minTs") THEN EXCLUDED."minCount" ELSE r."minCount" END,
@@ -35,8 +48,24 @@ const ROLLUP_UPSERT = `
       "maxValue" = GREATEST(EXCLUDED."maxValue", r."maxValue"),
       points = r.points + EXCLUDED.points`;
 
+/** Rollup rows passed as the 11 unnest arrays starting at parameter `first`. */
+const rollupRows = (first: number) => `(
+    SELECT d, m, v, to_timestamp(b / 1000.0) AS b, to_timestamp(lt / 1000.0) AS lt, lv, lc, to_timestamp(ht / 1000.0) AS ht, hv, hc, n
+      FROM unnest(${["int", "text", "int", "float8", "float8", "float8", "int", "float8", "float8", "int", "int"].map((type, i) => `$${first + i}::${type}[]`).join(", ")})
+        AS u(d, m, v, b, lt, lv, lc, ht, hv, hc, n))`;
+
+/** Each `seconds`-wide bucket's lowest and highest point (earliest on ties) of the points just stored. */
+const rollupsOfInserted = (seconds: number) => `(
+    SELECT d, m, v, b, to_timestamp(lo[2]) AS lt, lo[1] AS lv, lo[3]::int AS lc, to_timestamp(-hi[2]) AS ht, hi[1] AS hv, hi[3]::int AS hc, n
+      FROM (SELECT "deploymentId" AS d, metric AS m, "versionId" AS v,
+                   to_timestamp(floor(date_part('epoch', ts) / ${seconds}) * ${seconds}) AS b,
+                   min(ARRAY[value, date_part('epoch', ts), "sampleCount"]) AS lo,
+                   max(ARRAY[value, -date_part('epoch', ts), "sampleCount"]) AS hi,
+                   count(*)::int AS n
+              FROM ins GROUP BY 1, 2, 3, 4) agg)`;
+
 /*
- * Points and their five-minute rollups are written by one statement, so the two can never
+ * Points and their five-minute and hourly rollups are written by one statement, so they can never
  * disagree. Fresh batch (the common case): a plain insert (about two-thirds the cost of
  * `ON CONFLICT DO NOTHING`'s speculative insert) with the rollups computed here. Retried batch
  * (unique violation): `ON CONFLICT DO NOTHING`, and the rollups folded in SQL from RETURNING,
@@ -45,53 +74,91 @@ const ROLLUP_UPSERT = `
  */
 const FRESH_SQL = `
   WITH ins AS (${POINTS_INSERT} RETURNING 1),
-  rows AS (
-    SELECT d, m, v, to_timestamp(b / 1000.0) AS b, to_timestamp(lt / 1000.0) AS lt, lv, lc, to_timestamp(ht / 1000.0) AS ht, hv, hc, n
-      FROM unnest($7::int[], $8::text[], $9::int[], $10::float8[], $11::float8[], $12::float8[], $13::int[], $14::float8[], $15::float8[], $16::int[], $17::int[])
-        AS u(d, m, v, b, lt, lv, lc, ht, hv, hc, n)
-  ), rolled AS (${ROLLUP_UPSERT})
+  rolled AS (${rollupUpsert("MetricRollup", rollupRows(7))}),
+  rolledHourly AS (${rollupUpsert("MetricRollupHourly", rollupRows(18))})
   SELECT count(*)::int AS stored FROM ins`;
 
 const RETRY_SQL = `
   WITH ins AS (${POINTS_INSERT} ON CONFLICT DO NOTHING RETURNING "deploymentId", metric, "versionId", ts, value, "sampleCount"),
-  agg AS (
-    SELECT "deploymentId" AS d, metric AS m, "versionId" AS v,
-           to_timestamp(floor(date_part('epoch', ts) / ${ROLLUP_SECONDS}) * ${ROLLUP_SECONDS}) AS b,
-           min(ARRAY[value, date_part('epoch', ts), "sampleCount"]) AS lo,
-           max(ARRAY[value, -date_part('epoch', ts), "sampleCount"]) AS hi,
-           count(*)::int AS n
-      FROM ins GROUP BY 1, 2, 3, 4
-  ), rows AS (
-    SELECT d, m, v, b, to_timestamp(lo[2]) AS lt, lo[1] AS lv, lo[3]::int AS lc, to_timestamp(-hi[2]) AS ht, hi[1] AS hv, hi[3]::int AS hc, n FROM agg
-  ), rolled AS (${ROLLUP_UPSERT})
+  rolled AS (${rollupUpsert("MetricRollup", rollupsOfInserted(ROLLUP_SECONDS))}),
+  rolledHourly AS (${rollupUpsert("MetricRollupHourly", rollupsOfInserted(HOUR_MS / 1000))})
   SELECT count(*)::int AS stored FROM ins`;
 
 type Rollup = { d: number; m: string; v: number; b: number; lt: number; lv: number; lc: number; ht: number; hv: number; hc: number; n: number };
 
-/** Each five-minute bucket's lowest and highest point (earliest on ties), as unnest columns. */
+/** Folds a point or a finer rollup into the `widthMs` bucket it falls in (earliest extreme on ties). */
+function fold(buckets: Map<string, Rollup>, widthMs: number, p: Rollup): void {
+  const b = Math.floor(p.b / widthMs) * widthMs;
+  const key = `${p.d}\u0000${p.m}\u0000${p.v}\u0000${b}`;
+  const r = buckets.get(key);
+  if (!r) {
+    buckets.set(key, { ...p, b });
+    return;
+  }
+  r.n += p.n;
+  if (p.lv < r.lv || (p.lv === r.lv && p.lt < r.lt)) Object.assign(r, { lt: p.lt, lv: p.lv, lc: p.lc });
+  if (p.hv > r.hv || (p.hv === r.hv && p.ht < r.ht)) Object.assign(r, { ht: p.ht, hv: p.hv, hc: p.hc });
+}
+
+const ROLLUP_FIELDS = ["d", "m", "v", "b", "lt", "lv", "lc", "ht", "hv", "hc", "n"] as const;
+const asColumns = (rows: Iterable<Rollup>) => {
+  const list = [...rows];
+  return ROLLUP_FIELDS.map((f) => list.map((r) => r[f]));
+};
+
+/** Each five-minute and each hourly bucket's lowest and highest point, as two sets of unnest columns. */
 function rollupColumns(c: ResolvedColumns): unknown[][] {
-  const buckets = new Map<string, Rollup>();
+  const fine = new Map<string, Rollup>();
   for (let i = 0; i < c.times.length; i++) {
-    const d = c.deploymentIds[i] as number;
-    const m = c.metrics[i] as string;
-    const v = c.versionIds[i] as number;
     const t = c.times[i] as number;
     const x = c.values[i] as number;
     const k = c.counts[i] as number;
-    const b = Math.floor(t / ROLLUP_MS) * ROLLUP_MS;
-    const key = `${d}\u0000${m}\u0000${v}\u0000${b}`;
-    const r = buckets.get(key);
-    if (!r) {
-      buckets.set(key, { d, m, v, b, lt: t, lv: x, lc: k, ht: t, hv: x, hc: k, n: 1 });
-      continue;
-    }
-    r.n += 1;
-    if (x < r.lv || (x === r.lv && t < r.lt)) Object.assign(r, { lt: t, lv: x, lc: k });
-    if (x > r.hv || (x === r.hv && t < r.ht)) Object.assign(r, { ht: t, hv: x, hc: k });
+    fold(fine, ROLLUP_MS, { d: c.deploymentIds[i] as number, m: c.metrics[i] as string, v: c.versionIds[i] as number, b: t, lt: t, lv: x, lc: k, ht: t, hv: x, hc: k, n: 1 });
   }
-  const rows = [...buckets.values()];
-  const fields = ["d", "m", "v", "b", "lt", "lv", "lc", "ht", "hv", "hc", "n"] as const;
-  return fields.map((f) => rows.map((r) => r[f]));
+  const hourly = new Map<string, Rollup>();
+  for (const r of fine.values()) fold(hourly, HOUR_MS, r);
+  return [...asColumns(fine.values()), ...asColumns(hourly.values())];
+}
+
+/**
+ * Runs a write of points at `times`; when a day among them has no partition yet (the worker makes
+ * them a week ahead, so this is a point from further back or a worker that has not run), makes
+ * the missing days' partitions and runs it again, so an accepted point is never lost to this.
+ */
+async function withDayPartitions<T>(times: readonly number[], write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if ((error as { code?: string }).code !== CHECK_VIOLATION || !/no partition/.test((error as Error).message)) throw error;
+    await ensureDayPartitions([...new Set(times.map((t) => Math.floor(t / DAY_MS) * DAY_MS))]);
+    return write();
+  }
+}
+
+/** Makes the partitions of the UTC days that start at `days` (epoch ms) where missing; answers how many tables it made. */
+export async function ensureDayPartitions(days: readonly number[]): Promise<number> {
+  const { rows } = await metricsPool().query<{ created: number }>(
+    `SELECT "ensure_metric_partitions"(ARRAY(SELECT (to_timestamp(d / 1000.0) AT TIME ZONE 'UTC')::date FROM unnest($1::float8[]) AS d)) AS created`,
+    [days],
+  );
+  return rows[0]?.created ?? 0;
+}
+
+/** Drops every partition whose whole day is before `cutoff`; answers how many tables it dropped. */
+export async function dropPartitionsBefore(cutoff: Date): Promise<number> {
+  const { rows } = await metricsPool().query<{ dropped: number }>(`SELECT "drop_metric_partitions_before"($1) AS dropped`, [cutoff]);
+  return rows[0]?.dropped ?? 0;
+}
+
+/** The UTC days that have a MetricPoint partition, oldest first (epoch ms of each day's start). */
+export async function partitionDays(): Promise<number[]> {
+  const { rows } = await metricsPool().query<{ day: number }>(
+    `SELECT (extract(epoch FROM to_date(right(c.relname, 8), 'YYYYMMDD')::timestamp AT TIME ZONE 'UTC') * 1000)::float8 AS day
+       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = '"MetricPoint"'::regclass
+      ORDER BY 1`,
+  );
+  return rows.map((r) => r.day);
 }
 
 /** Columns of points whose ids are already resolved; `times` in epoch ms. */
@@ -110,10 +177,10 @@ export async function storeResolvedPoints(c: ResolvedColumns): Promise<number> {
   const columns = [c.deploymentIds, c.metrics, c.versionIds, c.times, c.values, c.counts];
   type Stored = { stored: number };
   try {
-    return (await metricsPool().query<Stored>(FRESH_SQL, [...columns, ...rollupColumns(c)])).rows[0]?.stored ?? 0;
+    return await withDayPartitions(c.times, async () => (await metricsPool().query<Stored>(FRESH_SQL, [...columns, ...rollupColumns(c)])).rows[0]?.stored ?? 0);
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-    return (await metricsPool().query<Stored>(RETRY_SQL, columns)).rows[0]?.stored ?? 0;
+    return withDayPartitions(c.times, async () => (await metricsPool().query<Stored>(RETRY_SQL, columns)).rows[0]?.stored ?? 0);
   }
 }
 
@@ -186,81 +253,49 @@ export async function bucketMeans(
   return rows.map((r) => ({ ts: until - 1 - r.k * bucketMs, value: r.mean, sampleCount: r.weight }));
 }
 
-type Row = { lo: number[]; hi: number[] };
+type Row = { versionId: number; lv: number; lt: number; lc: number; hv: number; ht: number; hc: number };
 
 /**
- * The series in [from, to] downsampled in SQL to at most `maxPoints` by min/max buckets: each
- * bucket keeps its exact lowest and highest point. Ranges whose buckets are wider than a rollup
- * read the five-minute rollups (plus raw points at the two ragged ends); shorter ones read raw
- * points through the primary key.
+ * Each version's series in [from, to] downsampled in SQL to at most `maxPoints` by min/max
+ * buckets, in one statement for all versions: each bucket keeps its exact lowest and highest
+ * point. `planChartRead` picks what is read: the coarsest rollups no wider than a bucket (hourly
+ * for a month, five-minute for a day), with the ragged ends from finer rollups and raw points.
  */
-export async function downsampledPoints({ deploymentId, metric, versionId }: StoredSeries, from: number, to: number, maxPoints: number): Promise<MetricSample[]> {
-  const buckets = Math.floor(maxPoints / 2);
-  let rows: Row[];
-  if ((to - from) / buckets < ROLLUP_MS) {
-    ({ rows } = await metricsPool().query<Row>(
-      `SELECT min(ARRAY[value, date_part('epoch', ts) * 1000, "sampleCount"]) AS lo,
-              max(ARRAY[value, -date_part('epoch', ts) * 1000, "sampleCount"]) AS hi
-         FROM "MetricPoint"
-        WHERE "deploymentId" = $1 AND metric = $2 AND "versionId" = $3
-          AND ts >= to_timestamp($4::float8 / 1000.0) AND ts <= to_timestamp($5::float8 / 1000.0)
-        GROUP BY width_bucket(date_part('epoch', ts) * 1000, $4::float8, $5::float8 + 1, $6::int)`,
-      [deploymentId, metric, versionId, from, to, buckets],
-    ));
-  } else {
-    // Output buckets are whole multiples of the rollup width on the rollup grid, so every rollup
-    // falls inside exactly one of them (one extra bucket for the ragged start, hence `- 1`).
-    const width = Math.ceil((to - from) / (buckets - 1) / ROLLUP_MS) * ROLLUP_MS;
-    const origin = Math.floor(from / ROLLUP_MS) * ROLLUP_MS;
-    const firstWhole = Math.ceil(from / ROLLUP_MS) * ROLLUP_MS;
-    const lastWhole = Math.floor(to / ROLLUP_MS) * ROLLUP_MS;
-    ({ rows } = await metricsPool().query<Row>(
-      `WITH c AS (
-         SELECT "minTs" AS t1, "minValue" AS v1, "minCount" AS c1, "maxTs" AS t2, "maxValue" AS v2, "maxCount" AS c2
-           FROM "MetricRollup"
-          WHERE "deploymentId" = $1 AND metric = $2 AND "versionId" = $3
-            AND "bucketStart" >= to_timestamp($6::float8 / 1000.0) AND "bucketStart" < to_timestamp($7::float8 / 1000.0)
-         UNION ALL
-         SELECT ts, value, "sampleCount", ts, value, "sampleCount"
-           FROM "MetricPoint"
-          WHERE "deploymentId" = $1 AND metric = $2 AND "versionId" = $3
-            AND ((ts >= to_timestamp($4::float8 / 1000.0) AND ts < to_timestamp($6::float8 / 1000.0))
-              OR (ts >= to_timestamp($7::float8 / 1000.0) AND ts <= to_timestamp($5::float8 / 1000.0)))
-       )
-       SELECT min(ARRAY[v1, date_part('epoch', t1) * 1000, c1]) AS lo,
-              max(ARRAY[v2, -date_part('epoch', t2) * 1000, c2]) AS hi
-         FROM c
-        GROUP BY floor((date_part('epoch', t1) * 1000 - $8::float8) / $9::float8)`,
-      [deploymentId, metric, versionId, from, to, firstWhole, lastWhole, origin, width],
-    ));
+export async function downsampledPoints(
+  { deploymentId, metric, versionIds }: { deploymentId: number; metric: string; versionIds: readonly number[] },
+  from: number,
+  to: number,
+  maxPoints: number,
+): Promise<Map<number, MetricSample[]>> {
+  const plan = planChartRead(from, to, maxPoints, ROLLUP_LEVELS);
+  const values: unknown[] = [deploymentId, metric, versionIds, from, plan.bucketMs, plan.buckets];
+  const parts = plan.segments.map(({ levelMs, from: a, to: b }) => {
+    values.push(a, b);
+    const range = (column: string) => `${column} >= to_timestamp($${values.length - 1}::float8 / 1000.0) AND ${column} < to_timestamp($${values.length}::float8 / 1000.0)`;
+    const table = ROLLUP_TABLES.get(levelMs);
+    const series = `"deploymentId" = $1 AND metric = $2 AND "versionId" = ANY($3::int[])`;
+    return table
+      ? `SELECT "versionId", "bucketStart" AS at, "minTs" AS t1, "minValue" AS v1, "minCount" AS c1, "maxTs" AS t2, "maxValue" AS v2, "maxCount" AS c2
+           FROM "${table}" WHERE ${series} AND ${range(`"bucketStart"`)}`
+      : `SELECT "versionId", ts AS at, ts AS t1, value AS v1, "sampleCount" AS c1, ts AS t2, value AS v2, "sampleCount" AS c2
+           FROM "MetricPoint" WHERE ${series} AND ${range("ts")}`;
+  });
+  // Each bucket's lowest (earliest on ties) and highest (earliest on ties) point, as scalars:
+  // array columns would cost more to parse than the query takes.
+  const { rows } = await metricsPool().query<Row>(
+    `SELECT "versionId", lo[1] AS lv, lo[2] AS lt, lo[3] AS lc, hi[1] AS hv, -hi[2] AS ht, hi[3] AS hc
+       FROM (SELECT "versionId", min(ARRAY[v1, date_part('epoch', t1) * 1000, c1]) AS lo, max(ARRAY[v2, -date_part('epoch', t2) * 1000, c2]) AS hi
+               FROM (${parts.join(" UNION ALL ")}) c
+              GROUP BY "versionId", least(floor((date_part('epoch', at) * 1000 - $4::float8) / $5::float8), $6::int - 1)) b`,
+    values,
+  );
+  const byVersion = new Map<number, MetricSample[]>(versionIds.map((id) => [id, []]));
+  for (const r of rows) {
+    const points = byVersion.get(r.versionId);
+    if (!points) continue;
+    points.push({ ts: Math.round(r.lt), value: r.lv, sampleCount: r.lc });
+    if (r.ht !== r.lt) points.push({ ts: Math.round(r.ht), value: r.hv, sampleCount: r.hc });
   }
-  const points: MetricSample[] = [];
-  for (const { lo, hi } of rows) {
-    const [loValue, loTs, loCount] = lo as [number, number, number];
-    const [hiValue, hiNegTs, hiCount] = hi as [number, number, number];
-    points.push({ ts: Math.round(loTs), value: loValue, sampleCount: loCount });
-    if (-hiNegTs !== loTs) points.push({ ts: Math.round(-hiNegTs), value: hiValue, sampleCount: hiCount });
-  }
-  return points.sort((a, b) => a.ts - b.ts);
-}
-
-const DELETE_BATCH = 50_000;
-
-/**
- * Deletes points (and rollups) older than `cutoff`, in batches so no single statement holds locks
- * for long. Points arrive roughly in time order, so the oldest sit at the start of the heap and
- * each batch's scan stops early.
- */
-export async function deletePointsBefore(cutoff: Date): Promise<{ points: number; rollups: number }> {
-  let points = 0;
-  for (;;) {
-    const { rowCount } = await metricsPool().query(
-      `DELETE FROM "MetricPoint" WHERE ctid IN (SELECT ctid FROM "MetricPoint" WHERE ts < $1 LIMIT ${DELETE_BATCH})`,
-      [cutoff],
-    );
-    points += rowCount ?? 0;
-    if ((rowCount ?? 0) < DELETE_BATCH) break;
-  }
-  const { rowCount } = await metricsPool().query(`DELETE FROM "MetricRollup" WHERE "bucketStart" < $1`, [cutoff]);
-  return { points, rollups: rowCount ?? 0 };
+  for (const points of byVersion.values()) points.sort((a, b) => a.ts - b.ts);
+  return byVersion;
 }
