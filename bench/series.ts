@@ -4,14 +4,12 @@
 // with `max_over_time` over the same range and step, requests alternating between the two:
 // p50/p95 of each and the ratio of the p95s.
 import { startPrometheus, type PromSample } from "@/lib/testing/prometheus";
-import { benchDeployment, percentile, report, startBenchServer } from "./harness";
+import { benchDeployment, canaryValueAt, percentile, report, startBenchServer, storeCanaryHistory } from "./harness";
 
 const DAY = 86_400_000;
 const STEP_MS = 10_000;
 const MAX_POINTS = 1000;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
-
-const valueAt = (t: number, live: boolean) => 0.91 + 0.005 * Math.sin(t / 3_600_000) + (live ? 0.005 : 0);
 
 async function timed(url: string, init: RequestInit, check: (status: number, body: unknown) => number[]): Promise<{ ms: number; sizes: number[] }> {
   const started = performance.now();
@@ -27,31 +25,16 @@ async function main() {
     const now = Date.now();
     const from = now - 30 * DAY;
     const { slug, deployment, v1, v2, token } = await benchDeployment(new Date(now - 15 * DAY));
-    const { storeResolvedPoints } = await import("@/lib/metrics/sources/push/store");
     const { db } = await import("@/lib/db");
     await db().rollbackPolicy.create({
       data: { deploymentId: deployment.id, metric: "canary_accuracy", direction: "HIGHER_IS_BETTER", floorMode: "PRIOR", floorRule: { quantile: 0.1, bucketSeconds: 3600, lookbackDays: 7, tolerance: 0.005 }, windowSeconds: 1800, evaluationIntervalSeconds: 60, minSamples: 120, action: "REQUEST" },
     });
     const loadStarted = performance.now();
-    let total = 0;
-    for (let t0 = from; t0 < now; t0 += STEP_MS * 10_000) {
-      const times: number[] = [];
-      for (let t = t0; t < Math.min(now, t0 + STEP_MS * 10_000); t += STEP_MS) times.push(t);
-      for (const versionId of [v1.id, v2.id]) {
-        total += await storeResolvedPoints({
-          deploymentIds: times.map(() => deployment.id),
-          metrics: times.map(() => "canary_accuracy"),
-          versionIds: times.map(() => versionId),
-          times,
-          values: times.map((t) => valueAt(t, versionId === v2.id)),
-          counts: times.map(() => 20),
-        });
-      }
-    }
+    const total = await storeCanaryHistory(deployment.id, { prior: v1.id, live: v2.id }, from, now);
     console.log(`series: loaded ${total.toLocaleString("en")} points in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
 
     const samples = function* (live: boolean): Generator<PromSample> {
-      for (let t = from; t < now; t += STEP_MS) yield [t, valueAt(t, live)];
+      for (let t = from; t < now; t += STEP_MS) yield [t, canaryValueAt(t, live)];
     };
     const promStarted = performance.now();
     const prometheus = await startPrometheus({
