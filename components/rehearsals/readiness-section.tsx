@@ -4,7 +4,7 @@ import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
 import { formatDuration } from "@/lib/format-duration";
 import { getReadinessReport } from "@/lib/rehearsals/readiness-report";
-import { ReadinessCharts } from "./readiness-charts";
+import { ReadinessChartsNearScreen } from "./readiness-charts-near";
 
 const ms = (value: number | null) => (value === null ? "—" : `${value} ms`);
 
@@ -98,7 +98,7 @@ export async function ReadinessSection({ deployment }: { deployment: string }) {
         </TableWrap>
       ) : null}
       {measured ? (
-        <ReadinessCharts report={report} />
+        <ReadinessChartsNearScreen report={report} />
       ) : (
         <EmptyState title="Nothing measured yet">
           <p>Each rehearsal and rollback measures these indicators; run a rehearsal to see them.</p>
