@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState, type PointerEvent } from "react";
+import { useNearScreen } from "@/components/ui/use-near-screen";
 import { formatNumber } from "@/lib/format-number";
 import { formatUtc } from "@/lib/format-time";
 import { segmentStarts } from "@/lib/metrics/chart-segments";
@@ -42,25 +43,20 @@ function rangeFrom(search: URLSearchParams): SeriesRange {
 /** The chart area's width (re-measured on resize) and whether it has come near the screen yet. */
 function useChartArea(): [(node: HTMLElement | null) => (() => void) | undefined, { width: number; near: boolean }] {
   const [width, setWidth] = useState(0);
-  const [near, setNear] = useState(false);
-  const ref = useCallback((node: HTMLElement | null) => {
-    if (!node) return undefined;
-    const resize = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
-    const intersect = new IntersectionObserver(
-      ([entry]) => {
-        if (!entry?.isIntersecting) return;
-        setNear(true);
-        intersect.disconnect();
-      },
-      { rootMargin: "200px 0px" },
-    );
-    resize.observe(node);
-    intersect.observe(node);
-    return () => {
-      resize.disconnect();
-      intersect.disconnect();
-    };
-  }, []);
+  const [watchNear, near] = useNearScreen();
+  const ref = useCallback(
+    (node: HTMLElement | null) => {
+      if (!node) return undefined;
+      const resize = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
+      resize.observe(node);
+      const stopWatching = watchNear(node);
+      return () => {
+        resize.disconnect();
+        stopWatching?.();
+      };
+    },
+    [watchNear],
+  );
   return [ref, { width, near }];
 }
 
