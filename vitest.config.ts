@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
 const root = fileURLToPath(new URL(".", import.meta.url));
 
 // Unit tests sit beside the code (*.test.ts); integration tests (*.int.test.ts) need a real
-// PostgreSQL, which the integration project's global setup provides as a throwaway database.
+// PostgreSQL, which the integration project's global setup provides as a throwaway database
+// (migrated once; each file works on its own copy of it).
 export default defineConfig({
   resolve: {
     alias: [
@@ -34,7 +35,9 @@ export default defineConfig({
           setupFiles: ["lib/testing/integration-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Two files at a time, each on its own copy of the database (integration-setup.ts):
+          // most of a file's time is waiting on timers, sockets and PostgreSQL, not on a core.
+          maxWorkers: 2,
         },
       },
     ],

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import pg from "pg";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { integrationDatabase } from "@/lib/testing/integration-database";
 import { db } from "@/lib/db";
 import { newRequestId, runMutation } from "@/lib/mutation";
 import { makeUser } from "@/lib/testing/factories";
@@ -16,7 +17,7 @@ const verify = () => {
 
 /** Changes an event's `after` as the owner with the guards off; returns the undo. */
 async function tamperWithAfter(id: bigint, after: unknown): Promise<() => Promise<void>> {
-  const owner = new pg.Client({ connectionString: inject("ownerDatabaseUrl") });
+  const owner = new pg.Client({ connectionString: integrationDatabase().ownerUrl });
   await owner.connect();
   const set = async (value: unknown) => {
     await owner.query("BEGIN");

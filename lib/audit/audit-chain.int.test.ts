@@ -1,5 +1,6 @@
 import pg from "pg";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { integrationDatabase } from "@/lib/testing/integration-database";
 import { db } from "@/lib/db";
 import { newRequestId, runMutation } from "@/lib/mutation";
 import { makeUser } from "@/lib/testing/factories";
@@ -25,7 +26,7 @@ async function appendEvents(count: number): Promise<bigint[]> {
  * changes the log. Verifies inside that transaction, then rolls it back, so nothing stays broken.
  */
 async function verifyAfterTampering(tamper: (sql: (text: string, values?: unknown[]) => Promise<unknown>) => Promise<unknown>, anchor: ChainAnchor | null = null): Promise<ChainVerification> {
-  const owner = new pg.Client({ connectionString: inject("ownerDatabaseUrl") });
+  const owner = new pg.Client({ connectionString: integrationDatabase().ownerUrl });
   await owner.connect();
   try {
     await owner.query("BEGIN");
@@ -37,6 +38,10 @@ async function verifyAfterTampering(tamper: (sql: (text: string, values?: unknow
     await owner.end();
   }
 }
+
+// Five times the connection pool: most transactions wait their turn for the chain's head. Not
+// more, or the waits exceed the pool's five-second connect timeout on a loaded two-core machine.
+const BURST = 50;
 
 const newest = async () => (await db().auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } }));
 
@@ -82,7 +87,7 @@ describe("the audit hash chain", () => {
     const before = await newest();
     const requestId = newRequestId();
     await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
+      Array.from({ length: BURST }, (_, i) =>
         runMutation({ actor, requestId }, "VIEWER", async ({ tx, audit }) => {
           await tx.setting.upsert({ where: { key: `chain-burst-${requestId}-${i % 7}` }, create: { key: `chain-burst-${requestId}-${i % 7}`, value: i }, update: { value: i } });
           await audit({ action: "test.burst", targetType: "test", targetId: i });
@@ -90,9 +95,9 @@ describe("the audit hash chain", () => {
       ),
     );
     const appended = await db().auditEvent.findMany({ where: { id: { gt: before.id } }, orderBy: { id: "asc" }, select: { id: true, prevHash: true, hash: true } });
-    expect(appended).toHaveLength(200);
-    expect(appended.at(-1)!.id - before.id).toBe(200n);
-    expect(new Set(appended.map((e) => e.prevHash)).size).toBe(200);
+    expect(appended).toHaveLength(BURST);
+    expect(appended.at(-1)!.id - before.id).toBe(BigInt(BURST));
+    expect(new Set(appended.map((e) => e.prevHash)).size).toBe(BURST);
     expect(appended[0]!.prevHash).toBe(before.hash);
     expect((await checkAuditChain("cli")).ok).toBe(true);
   });

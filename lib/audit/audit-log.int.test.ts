@@ -1,5 +1,6 @@
 import pg from "pg";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { integrationDatabase } from "@/lib/testing/integration-database";
 import { db } from "@/lib/db";
 import { newRequestId, runMutation } from "@/lib/mutation";
 import { makeUser } from "@/lib/testing/factories";
@@ -34,7 +35,7 @@ describe("the audit log", () => {
     const requestId = newRequestId();
     await runMutation({ actor, requestId }, "VIEWER", ({ audit }) => audit({ action: "test.event", targetType: "test", targetId: 1 }));
     const event = await db().auditEvent.findFirstOrThrow({ where: { requestId } });
-    const owner = new pg.Client({ connectionString: inject("ownerDatabaseUrl") });
+    const owner = new pg.Client({ connectionString: integrationDatabase().ownerUrl });
     await owner.connect();
     try {
       await expect(owner.query(`UPDATE "AuditEvent" SET "action" = 'forged' WHERE id = $1`, [event.id])).rejects.toThrow(/append-only/);

@@ -1,12 +1,13 @@
 import PgBoss from "pg-boss";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { integrationDatabase } from "@/lib/testing/integration-database";
 import { unique } from "@/lib/testing/factories";
 import { ensureQueue } from "./boss";
 
 const bosses: PgBoss[] = [];
 
 async function startedBoss(): Promise<PgBoss> {
-  const boss = new PgBoss({ connectionString: inject("databaseUrl"), supervise: false, schedule: false, max: 2 });
+  const boss = new PgBoss({ connectionString: integrationDatabase().url, supervise: false, schedule: false, max: 2 });
   boss.on("error", () => {});
   await boss.start();
   bosses.push(boss);

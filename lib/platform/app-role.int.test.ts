@@ -1,11 +1,12 @@
 import pg from "pg";
 import PgBoss from "pg-boss";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { integrationDatabase } from "@/lib/testing/integration-database";
 import { unique } from "@/lib/testing/factories";
 import { auditLogProtection, grantAppRole, roleOf } from "./app-role";
 
 const asApp = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
-  const client = new pg.Client({ connectionString: inject("databaseUrl") });
+  const client = new pg.Client({ connectionString: integrationDatabase().url });
   await client.connect();
   try {
     return await work(client);
@@ -16,14 +17,14 @@ const asApp = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => 
 
 describe("the app's database role", () => {
   it("is another role than the owner, and the audit log is tamper-proof for it", async () => {
-    expect(roleOf(inject("databaseUrl"))).not.toBe(roleOf(inject("ownerDatabaseUrl")));
-    await expect(auditLogProtection(inject("databaseUrl"))).resolves.toEqual({ role: roleOf(inject("databaseUrl")), tamperProof: true });
-    await expect(auditLogProtection(inject("ownerDatabaseUrl"))).resolves.toMatchObject({ tamperProof: false, because: expect.stringContaining("superuser") });
+    expect(roleOf(integrationDatabase().url)).not.toBe(roleOf(integrationDatabase().ownerUrl));
+    await expect(auditLogProtection(integrationDatabase().url)).resolves.toEqual({ role: roleOf(integrationDatabase().url), tamperProof: true });
+    await expect(auditLogProtection(integrationDatabase().ownerUrl)).resolves.toMatchObject({ tamperProof: false, because: expect.stringContaining("superuser") });
   });
 
   it("is granted by several processes starting at once without a deadlock", async () => {
     // Every worker and web instance grants at start; two starting together must not deadlock.
-    const grants = Array.from({ length: 6 }, () => grantAppRole(inject("ownerDatabaseUrl"), roleOf(inject("databaseUrl"))));
+    const grants = Array.from({ length: 6 }, () => grantAppRole(integrationDatabase().ownerUrl, roleOf(integrationDatabase().url)));
     await expect(Promise.all(grants)).resolves.toHaveLength(6);
   });
 
@@ -39,7 +40,7 @@ describe("the app's database role", () => {
   });
 
   it("works pg-boss's queues, including creating and deleting one, without owning its schema", async () => {
-    const boss = new PgBoss({ connectionString: inject("databaseUrl"), supervise: false, schedule: false, max: 2 });
+    const boss = new PgBoss({ connectionString: integrationDatabase().url, supervise: false, schedule: false, max: 2 });
     boss.on("error", () => {});
     await boss.start();
     try {

@@ -2,7 +2,8 @@
 // before it, and what those rows became is checked.
 import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { integrationDatabase } from "@/lib/testing/integration-database";
 import { withDatabase } from "./embedded-postgres";
 import { ensureDatabase } from "./migrate";
 
@@ -27,7 +28,7 @@ async function migrate(options: { before: string } | { through: string }): Promi
 }
 
 beforeAll(async () => {
-  const url = withDatabase(inject("ownerDatabaseUrl"), `rg_data_migrations_${Date.now().toString(36)}`);
+  const url = withDatabase(integrationDatabase().ownerUrl, `rg_data_migrations_${Date.now().toString(36)}`);
   await ensureDatabase(url);
   client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { integrationDatabase } from "@/lib/testing/integration-database";
 import { withDatabase } from "./embedded-postgres";
 import { applyMigrations, ensureDatabase, pendingMigrations } from "./migrate";
 
@@ -10,7 +11,7 @@ const folders = readdirSync("prisma/migrations", { withFileTypes: true })
 
 describe("migrations", () => {
   it("finds every migration pending on a new database, applies them, and then finds none", async () => {
-    const url = withDatabase(inject("ownerDatabaseUrl"), `rg_migrate_${Date.now().toString(36)}`);
+    const url = withDatabase(integrationDatabase().ownerUrl, `rg_migrate_${Date.now().toString(36)}`);
     await ensureDatabase(url);
     expect(await pendingMigrations(url)).toEqual(folders);
     await applyMigrations(url);

@@ -3,7 +3,8 @@
 // a policy is evaluated once per interval, a request makes one rollback, an event one webhook.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { integrationDatabase } from "@/lib/testing/integration-database";
 import { db } from "@/lib/db";
 import { stopBoss } from "@/lib/jobs/boss";
 import { storeResolvedPoints } from "@/lib/metrics/sources/push/store";
@@ -33,7 +34,7 @@ beforeAll(async () => {
   await ensureProductionBuild(() => {}, ".next");
   // A database (and app role) of its own on the test server, so these workers see nothing of
   // other suites'; made by the owner, as only it may.
-  database = await openThrowawayDatabase({ databaseUrl: inject("ownerDatabaseUrl"), label: "scale" });
+  database = await openThrowawayDatabase({ databaseUrl: integrationDatabase().ownerUrl, label: "scale" });
   process.env.DATABASE_URL = database.url;
   sim = await startSimulatorProcess();
   bouncer = await startPgBouncer(database.url);
