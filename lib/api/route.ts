@@ -84,7 +84,20 @@ async function readCapped(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new AppError("TOO_LARGE", `body: ${declared} bytes is over the ${maxBytes}-byte limit`);
   if (!request.body) return "";
-  const reader = request.body.getReader();
+  let bytes: Buffer;
+  // A declared length is the most HTTP/1.1 lets through, so it can be read in one go; only a
+  // chunked body of unknown length is counted as it streams.
+  if (request.headers.has("content-length")) bytes = Buffer.from(await request.arrayBuffer());
+  else bytes = await readChunksCapped(request.body, maxBytes);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError("VALIDATION", "body: not valid UTF-8");
+  }
+}
+
+async function readChunksCapped(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer> {
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -97,11 +110,7 @@ async function readCapped(request: Request, maxBytes: number): Promise<string> {
     }
     chunks.push(value);
   }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new AppError("VALIDATION", "body: not valid UTF-8");
-  }
+  return Buffer.concat(chunks);
 }
 
 async function readJsonBody(request: Request, maxBytes: number, optional: boolean): Promise<{ raw: string; value: unknown }> {
@@ -116,7 +125,7 @@ async function readJsonBody(request: Request, maxBytes: number, optional: boolea
   } catch (error) {
     throw new AppError("VALIDATION", `body: not valid JSON (${(error as Error).message.slice(0, 200)})`);
   }
-  refuseUnsafeText(value);
+  refuseUnsafeText(value, raw);
   return { raw, value };
 }
 

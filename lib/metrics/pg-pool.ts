@@ -29,6 +29,24 @@ export async function closeMetricsPool(): Promise<void> {
   await pool?.end();
 }
 
+const NEEDS_ESCAPE = /["\\]/;
+
+/**
+ * PostgreSQL's text form of an array, for a `$n::type[]` parameter: one join, where `pg` would
+ * escape each element on its own (at 100,000 points/s that cost more than the insert). Numbers
+ * must be finite; strings are always quoted, so one spelled NULL stays a string.
+ */
+export function arrayLiteral(values: readonly (number | string)[]): string {
+  if (values.length === 0) return "{}";
+  if (typeof values[0] === "number") return `{${values.join(",")}}`;
+  let text = "{";
+  for (let i = 0; i < values.length; i++) {
+    const value = String(values[i]);
+    text += `${i === 0 ? "" : ","}"${NEEDS_ESCAPE.test(value) ? value.replace(/["\\]/g, "\\$&") : value}"`;
+  }
+  return `${text}}`;
+}
+
 /**
  * SQL for epoch milliseconds of a Prisma `DateTime` column (TIMESTAMP without a zone, holding
  * UTC): the driver would read such a column in the process's local zone.

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkPoint, parseIsoTime } from "./point-check";
 
@@ -43,5 +44,22 @@ describe("parseIsoTime", () => {
     expect(parseIsoTime("2026-02-30T00:00:00Z")).toBeNull();
     expect(parseIsoTime("2026-06-15T24:00:00Z")).toBeNull();
     expect(parseIsoTime("2024-02-29T00:00:00Z")).toBe(Date.parse("2024-02-29T00:00:00Z"));
+    expect(parseIsoTime("1900-02-29T00:00:00Z")).toBeNull();
+    expect(parseIsoTime("2026-06-15T14:03:07+24:00")).toBeNull();
+  });
+
+  it("answers what Date.parse answers for every real date, fraction and zone", () => {
+    const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+    const time = fc
+      .record({
+        date: fc.date({ min: new Date("0001-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }),
+        fraction: fc.option(fc.stringMatching(/^\d{1,9}$/), { nil: undefined }),
+        zone: fc.oneof(fc.constant("Z"), fc.tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.boolean()).map(([sign, h, m, colon]) => `${sign}${pad(h)}${colon ? ":" : ""}${pad(m)}`)),
+      })
+      .map(({ date, fraction, zone }) => {
+        const d = date;
+        return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction === undefined ? "" : `.${fraction}`}${zone}`;
+      });
+    fc.assert(fc.property(time, (text) => parseIsoTime(text) === Date.parse(text)), { numRuns: 2_000 });
   });
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import { planChartRead } from "../../downsample";
 import type { MetricSample } from "../../types";
-import { metricsPool } from "../../pg-pool";
+import { arrayLiteral, metricsPool } from "../../pg-pool";
 
 // The one module that reads and writes stored metric points (MetricPoint), their five-minute and
 // hourly rollups (MetricRollup, MetricRollupHourly) and the day partitions of all three.
@@ -107,7 +107,7 @@ const asColumns = (rows: Iterable<Rollup>) => {
 };
 
 /** Each five-minute and each hourly bucket's lowest and highest point, as two sets of unnest columns. */
-function rollupColumns(c: ResolvedColumns): unknown[][] {
+function rollupColumns(c: ResolvedColumns): (number | string)[][] {
   const fine = new Map<string, Rollup>();
   for (let i = 0; i < c.times.length; i++) {
     const t = c.times[i] as number;
@@ -174,10 +174,10 @@ export interface ResolvedColumns {
 /** Stores checked, resolved points with their rollups; answers how many were new. */
 export async function storeResolvedPoints(c: ResolvedColumns): Promise<number> {
   if (c.deploymentIds.length === 0) return 0;
-  const columns = [c.deploymentIds, c.metrics, c.versionIds, c.times, c.values, c.counts];
+  const columns = [c.deploymentIds, c.metrics, c.versionIds, c.times, c.values, c.counts].map(arrayLiteral);
   type Stored = { stored: number };
   try {
-    return await withDayPartitions(c.times, async () => (await metricsPool().query<Stored>(FRESH_SQL, [...columns, ...rollupColumns(c)])).rows[0]?.stored ?? 0);
+    return await withDayPartitions(c.times, async () => (await metricsPool().query<Stored>(FRESH_SQL, [...columns, ...rollupColumns(c).map(arrayLiteral)])).rows[0]?.stored ?? 0);
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     return withDayPartitions(c.times, async () => (await metricsPool().query<Stored>(RETRY_SQL, columns)).rows[0]?.stored ?? 0);
