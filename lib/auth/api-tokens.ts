@@ -48,15 +48,17 @@ export const tokenLabel = (name: string, createdById: string | null) => (created
 export async function actorFromBearer(header: string | null): Promise<Actor | null> {
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   if (!match?.[1]) return null;
-  const token = await db().apiToken.findUnique({
-    where: { tokenHash: hashToken(match[1]) },
-    include: { createdBy: { select: { disabledAt: true, role: true } } },
-  });
-  if (!token || token.revokedAt || token.createdBy?.disabledAt) return null;
+  // Every API request asks this, so it is one plain statement (a Prisma query with an include
+  // costs more than the rest of a cached read); Prisma stores DateTime as UTC without a zone.
+  const [token] = await db().$queryRaw<{ id: string; name: string; role: Role; createdById: string | null; creatorRole: Role | null; usable: boolean; recordUse: boolean }[]>`
+    SELECT t.id, t.name, t.role::text AS role, t."createdById", u.role::text AS "creatorRole",
+           (t."revokedAt" IS NULL AND u."disabledAt" IS NULL) AS usable,
+           (t."lastUsedAt" IS NULL OR t."lastUsedAt" < (now() AT TIME ZONE 'UTC') - interval '60 seconds') AS "recordUse"
+      FROM "ApiToken" t LEFT JOIN "User" u ON u.id = t."createdById"
+     WHERE t."tokenHash" = ${hashToken(match[1])}`;
+  if (!token?.usable) return null;
   // Bounded write load: record use at most once a minute per token.
-  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
-    await db().apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
-  }
-  const role = token.createdBy ? lowerRole(token.role, token.createdBy.role) : token.role;
+  if (token.recordUse) await db().apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
+  const role = token.creatorRole ? lowerRole(token.role, token.creatorRole) : token.role;
   return { type: "TOKEN", id: token.id, label: tokenLabel(token.name, token.createdById), name: token.name, role, userId: token.createdById };
 }
