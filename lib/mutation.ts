@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Role } from "@prisma/client";
 import type { Actor } from "@/lib/actor";
 import { hasRole } from "@/lib/auth/roles";
+import { forgetSharedReads } from "@/lib/http/shared-read";
 import { db, type Tx } from "@/lib/db";
 import { forbidden } from "@/lib/errors";
 import { auditRecord, recordAuditEvents, type AuditInput, type AuditRecord } from "@/lib/audit/record-audit-event";
@@ -38,7 +39,7 @@ export async function runMutation<T>(
   if (!hasRole(ctx.actor.role, requiredRole)) {
     throw forbidden(`this needs the ${requiredRole} role; you are ${ctx.actor.role}`);
   }
-  return db().$transaction(
+  const result = await db().$transaction(
     async (tx) => {
       await ctx.guard?.(tx);
       const events: AuditRecord[] = [];
@@ -55,4 +56,7 @@ export async function runMutation<T>(
     },
     { isolationLevel: options.isolationLevel ?? "ReadCommitted", timeout: 30_000, maxWait: 10_000 },
   );
+  // Whoever made the change reads it next: no shared answer from before it may reach them.
+  forgetSharedReads();
+  return result;
 }

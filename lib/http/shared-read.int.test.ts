@@ -1,9 +1,11 @@
+import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GET as seriesRoute } from "@/app/api/v1/deployments/[deployment]/series/route";
 import { POST as cancelRoute } from "@/app/api/v1/rollbacks/[id]/cancel/route";
 import { GET as rollbackRoute } from "@/app/api/v1/rollbacks/[id]/route";
 import { POST as ingestRoute } from "@/app/api/v1/metrics/route";
 import { db } from "@/lib/db";
+import { SHARED_READ_FRESH_MS } from "@/lib/http/shared-read";
 import { getSeries } from "@/lib/metrics/series";
 import { makeMetricsDeployment } from "@/lib/metrics/test-deployment";
 import { makeApprovedRollback, makeToken } from "@/lib/testing/factories";
@@ -23,6 +25,8 @@ afterEach(() => {
 });
 
 const MIN = 60_000;
+/** Waits until a shared answer is no longer fresh. */
+const lapse = () => new Promise((resolve) => setTimeout(resolve, SHARED_READ_FRESH_MS + 50));
 
 async function watchedDeployment() {
   const { slug } = await makeMetricsDeployment({ promotedAt: new Date(Date.now() - 7 * 86_400_000) });
@@ -58,6 +62,7 @@ describe("GET …/series: validators and caching", () => {
     expect(await again.text()).toBe("");
 
     await ingest("v2", now - MIN, 0.93);
+    await lapse();
     const changed = await series(now - 60 * MIN, now + MIN, { "if-none-match": etag! });
     expect(changed.status).toBe(200);
     expect(changed.headers.get("etag")).not.toBe(etag);
@@ -74,6 +79,7 @@ describe("GET …/series: validators and caching", () => {
     expect(live.headers.get("cache-control")).toBe("private, no-cache");
 
     await ingest("v1", from + 90 * MIN, 0.8);
+    await lapse();
     const late = await series(from, to, { "if-none-match": past.headers.get("etag")! });
     expect(late.status).toBe(200);
     expect((await values(late)).sort()).toEqual([0.8, 0.9]);
@@ -100,6 +106,36 @@ describe("GET …/series: validators and caching", () => {
     const other = await series(now - 30 * MIN, now);
     expect(other.status).toBe(200);
     expect(vi.mocked(getSeries)).toHaveBeenCalledTimes(2);
+  });
+
+  it("keeps a finished answer for readers polling within a second, gzipped once, then reads again", async () => {
+    const { ingest, series } = await watchedDeployment();
+    const now = Date.now();
+    for (let i = 0; i < 60; i++) await ingest("v2", now - 60 * MIN + i * MIN, 0.9 + i / 1000);
+    // The clock the kept answers go by stands still until moved, however slow this machine is.
+    vi.useFakeTimers({ toFake: ["performance"] });
+    try {
+      const gzip = { "accept-encoding": "gzip, deflate, br" };
+      const first = await series(now - 120 * MIN, now, gzip);
+      const second = await series(now - 120 * MIN, now, gzip);
+      expect(vi.mocked(getSeries)).toHaveBeenCalledTimes(1);
+      for (const answer of [first, second]) {
+        expect(answer.headers.get("content-encoding")).toBe("gzip");
+        expect(answer.headers.get("vary")).toBe("Accept-Encoding");
+      }
+      const plain = await series(now - 120 * MIN, now);
+      expect(plain.headers.get("content-encoding")).toBeNull();
+      expect(gunzipSync(Buffer.from(await first.arrayBuffer())).toString()).toBe(await plain.text());
+
+      await ingest("v1", now - 30 * MIN, 0.8);
+      vi.advanceTimersByTime(SHARED_READ_FRESH_MS - 1);
+      expect(await values(await series(now - 120 * MIN, now))).not.toContain(0.8);
+      vi.advanceTimersByTime(2);
+      expect(await values(await series(now - 120 * MIN, now))).toContain(0.8);
+      expect(vi.mocked(getSeries)).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -1,12 +1,22 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { singleFlight } from "./single-flight";
 
-/** An answer serialised once for every reader that shares it, with its strong validator. */
+/** An answer serialised (and compressed, once asked) once for every reader that shares it, with its strong validator. */
 export interface SharedAnswer {
   body: string;
   etag: string;
+  gzipped?: Buffer;
 }
+
+/**
+ * How long a finished read keeps answering identical requests. A page polls every 2–10 s, so a
+ * room of readers shares one read a second instead of each making its own; any change made
+ * through this process (every audited mutation) forgets them at once.
+ */
+export const SHARED_READ_FRESH_MS = 1_000;
+const MAX_KEPT = 1_000;
 
 /**
  * Every read answer here may change at any moment (a late point, a new verdict, the next step of
@@ -26,21 +36,49 @@ export function noneMatch(ifNoneMatch: string | null, etag: string): boolean {
   return !ifNoneMatch.split(",").some((tag) => tag.trim() === "*" || strip(tag) === strip(etag));
 }
 
-/** 304 with no body when the caller already holds this answer, else the answer. */
+const acceptsGzip = (request: Request) => /\bgzip\b/i.test(request.headers.get("accept-encoding") ?? "");
+
+/**
+ * 304 with no body when the caller already holds this answer, else the answer; gzipped once for
+ * all who accept it (the server would otherwise compress the same body for each of them).
+ */
 export function conditionalJson(request: Request, answer: SharedAnswer, cacheControl = REVALIDATE): Response {
-  const headers = { etag: answer.etag, "cache-control": cacheControl };
+  const headers = { etag: answer.etag, "cache-control": cacheControl, vary: "Accept-Encoding" };
   if (!noneMatch(request.headers.get("if-none-match"), answer.etag)) return new Response(null, { status: 304, headers });
+  if (acceptsGzip(request) && answer.body.length >= 1024) {
+    answer.gzipped ??= gzipSync(answer.body);
+    return new Response(new Uint8Array(answer.gzipped), { status: 200, headers: { ...headers, "content-type": "application/json", "content-encoding": "gzip" } });
+  }
   return new Response(answer.body, { status: 200, headers: { ...headers, "content-type": "application/json" } });
 }
 
 const flights = singleFlight<SharedAnswer>();
+const kept = new Map<string, { answer: SharedAnswer; until: number }>();
+
+/** Forgets every kept answer: called once a change commits, so its maker reads it back at once. */
+export function forgetSharedReads(): void {
+  kept.clear();
+}
+
+async function freshAnswer(key: string, load: () => Promise<unknown>): Promise<SharedAnswer> {
+  const now = performance.now();
+  const hit = kept.get(key);
+  if (hit && hit.until > now) return hit.answer;
+  return flights(key, async () => {
+    const answer = answerOf(await load());
+    if (kept.size >= MAX_KEPT) kept.clear();
+    kept.set(key, { answer, until: performance.now() + SHARED_READ_FRESH_MS });
+    return answer;
+  });
+}
 
 /**
- * A read that concurrent identical requests share: one load and one serialisation answer every
- * request with the same key that arrives while it runs; each then gets 304 or the body by its own
- * If-None-Match. Call it only after the request was authenticated and authorised: what is shared
- * is the query, never the check. A joined request's answer is at most one load older than its arrival.
+ * A read that identical requests share: one load and one serialisation answer every request with
+ * the same key that arrives while it runs or within SHARED_READ_FRESH_MS after; each then gets
+ * 304 or the body by its own If-None-Match. Call it only after the request was authenticated and
+ * authorised: what is shared is the query, never the check. An answer is at most one load and
+ * SHARED_READ_FRESH_MS older than the request, less when a change made here forgot it.
  */
 export async function sharedRead(request: Request, key: string, load: () => Promise<unknown>): Promise<Response> {
-  return conditionalJson(request, await flights(key, async () => answerOf(await load())));
+  return conditionalJson(request, await freshAnswer(key, load));
 }
