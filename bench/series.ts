@@ -45,21 +45,27 @@ async function main() {
     });
     console.log(`series: Prometheus backfilled with the same ${total.toLocaleString("en")} samples and ready in ${((performance.now() - promStarted) / 1000).toFixed(1)} s`);
     try {
-      const to = now;
-      const ours = `${server.baseUrl}/api/v1/deployments/${slug}/series?metric=canary_accuracy&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&maxPoints=${MAX_POINTS}`;
-      const step = (to - from) / 1000 / MAX_POINTS;
+      const step = (now - from) / 1000 / MAX_POINTS;
       const query = `max_over_time(canary_accuracy{deployment="${slug}"}[${Math.round(step)}s])`;
-      const theirs = `${prometheus.url}/api/v1/query_range?${new URLSearchParams({ query, start: String(from / 1000), end: String(to / 1000), step: String(step) })}`;
-      const getOurs = () =>
-        timed(ours, { headers: { authorization: `Bearer ${token}` } }, (status, body) => {
+      // Each request ends a millisecond later than the one before: a different range, so neither
+      // side answers from a kept result (ours keeps an identical read for a second).
+      let request = 0;
+      const getOurs = () => {
+        const to = now + request;
+        const ours = `${server.baseUrl}/api/v1/deployments/${slug}/series?metric=canary_accuracy&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&maxPoints=${MAX_POINTS}`;
+        return timed(ours, { headers: { authorization: `Bearer ${token}` } }, (status, body) => {
           if (status !== 200) throw new Error(`series answered ${status}: ${JSON.stringify(body).slice(0, 200)}`);
           return (body as { series: { points: unknown[] }[] }).series.map((s) => s.points.length);
         });
-      const getTheirs = () =>
-        timed(theirs, {}, (status, body) => {
+      };
+      const getTheirs = () => {
+        const to = now + request++;
+        const theirs = `${prometheus.url}/api/v1/query_range?${new URLSearchParams({ query, start: String(from / 1000), end: String(to / 1000), step: String(step) })}`;
+        return timed(theirs, {}, (status, body) => {
           if (status !== 200) throw new Error(`Prometheus answered ${status}: ${JSON.stringify(body).slice(0, 200)}`);
           return (body as { data: { result: { values: unknown[] }[] } }).data.result.map((r) => r.values.length);
         });
+      };
       for (let i = 0; i < 5; i++) {
         await getOurs();
         await getTheirs();
