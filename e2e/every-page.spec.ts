@@ -27,6 +27,8 @@ const postmortem = async (api: APIRequestContext) => `/postmortems/${await first
 const ADMIN_PAGES: [string, Target["path"]][] = [
   ["deployments", fixed("/deployments")],
   ["a deployment", fixed("/deployments/support-router")],
+  ["a deployment's rollback readiness", fixed("/deployments/support-router/readiness")],
+  ["a deployment's history", fixed("/deployments/support-router/history")],
   ["models", fixed("/models")],
   ["a model", fixed("/models/support-router")],
   ["a version", fixed("/models/support-router/versions/v13")],
