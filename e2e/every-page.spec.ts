@@ -27,6 +27,8 @@ const postmortem = async (api: APIRequestContext) => `/postmortems/${await first
 const ADMIN_PAGES: [string, Target["path"]][] = [
   ["deployments", fixed("/deployments")],
   ["a deployment", fixed("/deployments/support-router")],
+  ["a deployment's rollback readiness", fixed("/deployments/support-router/readiness")],
+  ["a deployment's history", fixed("/deployments/support-router/history")],
   ["models", fixed("/models")],
   ["a model", fixed("/models/support-router")],
   ["a version", fixed("/models/support-router/versions/v13")],
@@ -44,8 +46,6 @@ const ADMIN_PAGES: [string, Target["path"]][] = [
   ["users", fixed("/settings/users")],
   ["API tokens", fixed("/settings/tokens")],
   ["webhooks", fixed("/settings/webhooks")],
-  // Streamed under the deployment's loading.tsx, so its status is already 200 when notFound() runs.
-  ["not found in the dashboard", fixed("/deployments/no-such-deployment")],
 ];
 
 const PAGES: Target[] = [
@@ -53,6 +53,8 @@ const PAGES: Target[] = [
   { name: "sign-in", as: null, path: fixed("/sign-in") },
   { name: "forbidden", as: "viewer", path: fixed("/settings/users"), status: 403 },
   { name: "not found anywhere", as: null, path: fixed("/no-such-page"), status: 404 },
+  // No loading.tsx streams a deployment's pages, so an unknown one answers 404 rather than a 200 already sent.
+  { name: "not found in the dashboard", as: "admin", path: fixed("/deployments/no-such-deployment"), status: 404 },
 ];
 
 async function seriousViolations(page: Page): Promise<string[]> {

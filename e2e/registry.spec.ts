@@ -10,14 +10,20 @@ as("viewer")("from the deployments list to a version's page, the manifests are c
   await row.getByRole("link", { name: "support-router" }).first().click();
 
   await expect(page.getByRole("heading", { name: "support-router", level: 1 })).toBeVisible();
+  const tabs = page.getByRole("navigation", { name: "support-router sections" });
+  await expect(tabs.getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "page");
+  await tabs.getByRole("link", { name: "Rollback readiness" }).click();
+  await expect(page).toHaveURL(/\/deployments\/support-router\/readiness$/);
   const manifests = page.getByRole("region", { name: "Live vs prior manifest" });
   await expect(manifests.getByTestId("split-brain-warning")).toContainText("agent-memory checkpoint");
   const table = manifests.getByRole("table", { name: "Manifest of v13 (live) compared with v11 (prior)" });
   await expect(table.locator('tr[data-category="prompt"]')).toContainText("routing-prompt@6");
   await expect(table.locator('tr[data-category="prompt"]')).toContainText("differs");
   await expect(table.locator('tr[data-category="agentMemory"]')).toContainText("stays behind");
+  await tabs.getByRole("link", { name: "History" }).click();
   await expect(page.getByTestId("deployment-history")).toContainText("v14 went live replacing v13");
 
+  await tabs.getByRole("link", { name: "Overview" }).click();
   await page.getByRole("region", { name: "Pinned versions" }).getByRole("link", { name: "v13", exact: true }).click();
   await expect(page.getByRole("heading", { name: "support-router:v13", level: 1 })).toBeVisible();
   const comparison = page.getByRole("table", { name: "Manifest of v13 (this version) compared with v11" });

@@ -103,7 +103,7 @@ test("a ramp shows the live split and counts down each dwell", async ({ browser 
   await expect(operator.getByTestId("ramp-progress")).toHaveCount(0);
 });
 
-test("an approver changes the rollback plan on the deployment page, which shows the serving backend", async ({ browser }) => {
+test("an approver changes the rollback plan on the deployment's readiness tab; the overview shows the serving backend", async ({ browser }) => {
   const slug = await deploymentOnSimulator(browser, "e2e-plan", (version) => ({ promptTemplate: `prompt@${version}` }));
   const approver = await (await browser.newContext({ storageState: storageStateFor("approver") })).newPage();
   await approver.goto(`/deployments/${slug}`);
@@ -111,6 +111,7 @@ test("an approver changes the rollback plan on the deployment page, which shows 
   await expect(backend).toContainText(`http (Serving Control API over HTTP) at ${simUrl}`);
   await expect(backend.getByRole("list", { name: "Serving capabilities" })).toContainText("Manifest restore");
 
+  await approver.getByRole("link", { name: "Rollback readiness" }).click();
   await approver.getByText("Change the rollback plan").click();
   const form = approver.getByRole("form", { name: `Rollback plan of ${slug}` });
   await form.getByLabel("Ramp", { exact: true }).check();
