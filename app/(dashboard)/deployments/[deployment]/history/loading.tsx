@@ -1,0 +1,5 @@
+import { DeploymentSkeleton } from "../deployment-skeleton";
+
+export default function HistoryLoading() {
+  return <DeploymentSkeleton label="Loading the deployment's history" />;
+}

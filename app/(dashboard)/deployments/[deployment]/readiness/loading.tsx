@@ -1,0 +1,5 @@
+import { DeploymentSkeleton } from "../deployment-skeleton";
+
+export default function ReadinessLoading() {
+  return <DeploymentSkeleton label="Loading rollback readiness" />;
+}
