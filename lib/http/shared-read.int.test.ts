@@ -1,4 +1,3 @@
-import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GET as seriesRoute } from "@/app/api/v1/deployments/[deployment]/series/route";
 import { POST as cancelRoute } from "@/app/api/v1/rollbacks/[id]/cancel/route";
@@ -108,24 +107,17 @@ describe("GET …/series: validators and caching", () => {
     expect(vi.mocked(getSeries)).toHaveBeenCalledTimes(2);
   });
 
-  it("keeps a finished answer for readers polling within a second, gzipped once, then reads again", async () => {
+  it("keeps a finished answer for readers polling within a second, then reads again", async () => {
     const { ingest, series } = await watchedDeployment();
     const now = Date.now();
-    for (let i = 0; i < 60; i++) await ingest("v2", now - 60 * MIN + i * MIN, 0.9 + i / 1000);
+    await ingest("v2", now - 60 * MIN, 0.9);
     // The clock the kept answers go by stands still until moved, however slow this machine is.
     vi.useFakeTimers({ toFake: ["performance"] });
     try {
-      const gzip = { "accept-encoding": "gzip, deflate, br" };
-      const first = await series(now - 120 * MIN, now, gzip);
-      const second = await series(now - 120 * MIN, now, gzip);
+      const first = await series(now - 120 * MIN, now);
+      const second = await series(now - 120 * MIN, now);
       expect(vi.mocked(getSeries)).toHaveBeenCalledTimes(1);
-      for (const answer of [first, second]) {
-        expect(answer.headers.get("content-encoding")).toBe("gzip");
-        expect(answer.headers.get("vary")).toBe("Accept-Encoding");
-      }
-      const plain = await series(now - 120 * MIN, now);
-      expect(plain.headers.get("content-encoding")).toBeNull();
-      expect(gunzipSync(Buffer.from(await first.arrayBuffer())).toString()).toBe(await plain.text());
+      expect(await second.text()).toBe(await first.text());
 
       await ingest("v1", now - 30 * MIN, 0.8);
       vi.advanceTimersByTime(SHARED_READ_FRESH_MS - 1);

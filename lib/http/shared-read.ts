@@ -1,13 +1,11 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
 import { singleFlight } from "./single-flight";
 
-/** An answer serialised (and compressed, once asked) once for every reader that shares it, with its strong validator. */
+/** An answer serialised once for every reader that shares it, with its strong validator. */
 export interface SharedAnswer {
   body: string;
   etag: string;
-  gzipped?: Buffer;
 }
 
 /**
@@ -36,19 +34,10 @@ export function noneMatch(ifNoneMatch: string | null, etag: string): boolean {
   return !ifNoneMatch.split(",").some((tag) => tag.trim() === "*" || strip(tag) === strip(etag));
 }
 
-const acceptsGzip = (request: Request) => /\bgzip\b/i.test(request.headers.get("accept-encoding") ?? "");
-
-/**
- * 304 with no body when the caller already holds this answer, else the answer; gzipped once for
- * all who accept it (the server would otherwise compress the same body for each of them).
- */
+/** 304 with no body when the caller already holds this answer, else the answer. */
 export function conditionalJson(request: Request, answer: SharedAnswer, cacheControl = REVALIDATE): Response {
-  const headers = { etag: answer.etag, "cache-control": cacheControl, vary: "Accept-Encoding" };
+  const headers = { etag: answer.etag, "cache-control": cacheControl };
   if (!noneMatch(request.headers.get("if-none-match"), answer.etag)) return new Response(null, { status: 304, headers });
-  if (acceptsGzip(request) && answer.body.length >= 1024) {
-    answer.gzipped ??= gzipSync(answer.body);
-    return new Response(new Uint8Array(answer.gzipped), { status: 200, headers: { ...headers, "content-type": "application/json", "content-encoding": "gzip" } });
-  }
   return new Response(answer.body, { status: 200, headers: { ...headers, "content-type": "application/json" } });
 }
 
