@@ -105,7 +105,10 @@ viewer("rehearsal readiness is about today's pair", async ({ page }) => {
   await expect(support.getByTestId("readiness-badge")).toContainText("the last rehearsal passed on v14 → v13");
   await page.goto("/deployments/support-router");
   await expect(page.getByLabel("Rollback readiness")).toContainText("v13 → v11 has not been rehearsed");
-  // Its history charts load once scrolled near (the chart library is kept off the page's first load).
+  // The rehearsals' history and charts are on the deployment's readiness tab; the charts load
+  // once scrolled near (the chart library is kept off the page's first load).
+  await page.getByRole("link", { name: "Rollback readiness" }).click();
+  await expect(page).toHaveURL(/\/deployments\/support-router\/readiness$/);
   await page.getByRole("heading", { name: /^Readiness/ }).scrollIntoViewIfNeeded();
   await expect(page.getByRole("figure", { name: "Rehearsal time to roll back (s) against the SLO" }).locator("svg").first()).toBeVisible();
 });
