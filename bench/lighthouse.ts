@@ -130,6 +130,21 @@ async function measure(url: string, cookie: string, chromePath: string): Promise
   }
 }
 
+/**
+ * Lighthouse now and then fails to record the trace of a load in Chromium (NO_NAVSTART): a flaw of
+ * that run, not of the page, so the run is made again, twice at most.
+ */
+async function measureRetryingTrace(url: string, cookie: string, chromePath: string): Promise<Run> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await measure(url, cookie, chromePath);
+    } catch (error) {
+      if (attempt >= 3 || !/NO_NAVSTART/.test((error as Error).message)) throw error;
+      say(`the trace was not recorded (NO_NAVSTART); running again`);
+    }
+  }
+}
+
 async function main() {
   const chromePath = process.env.LIGHTHOUSE_CHROME ?? "/usr/bin/chromium";
   const runs = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
@@ -142,7 +157,7 @@ async function main() {
     await fetch(url, { headers: { cookie } });
     const results: Run[] = [];
     for (let i = 0; i < runs; i++) {
-      const run = await measure(url, cookie, chromePath);
+      const run = await measureRetryingTrace(url, cookie, chromePath);
       say(`run ${i + 1}/${runs}: performance ${run.performance}, accessibility ${run.accessibility}, TBT ${run.metrics["Total Blocking Time"]}`);
       results.push(run);
     }
