@@ -4,7 +4,7 @@ import { POST as cancelRoute } from "@/app/api/v1/rollbacks/[id]/cancel/route";
 import { GET as rollbackRoute } from "@/app/api/v1/rollbacks/[id]/route";
 import { POST as ingestRoute } from "@/app/api/v1/metrics/route";
 import { db } from "@/lib/db";
-import { SHARED_READ_FRESH_MS } from "@/lib/http/shared-read";
+import { forgetSharedReads, SHARED_READ_FRESH_MS } from "@/lib/http/shared-read";
 import { getSeries } from "@/lib/metrics/series";
 import { makeMetricsDeployment } from "@/lib/metrics/test-deployment";
 import { makeApprovedRollback, makeToken } from "@/lib/testing/factories";
@@ -128,6 +128,22 @@ describe("GET …/series: validators and caching", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("keeps nothing from a read that began before a change committed", async () => {
+    const { ingest, series } = await watchedDeployment();
+    const now = Date.now();
+    await ingest("v2", now - 60 * MIN, 0.9);
+    let release!: () => void;
+    hold = new Promise((resolve) => (release = resolve));
+    const before = series(now - 120 * MIN, now);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    forgetSharedReads();
+    release();
+    expect((await before).status).toBe(200);
+    hold = null;
+    expect((await series(now - 120 * MIN, now)).status).toBe(200);
+    expect(vi.mocked(getSeries)).toHaveBeenCalledTimes(2);
   });
 });
 

@@ -43,9 +43,12 @@ export function conditionalJson(request: Request, answer: SharedAnswer, cacheCon
 
 const flights = singleFlight<SharedAnswer>();
 const kept = new Map<string, { answer: SharedAnswer; until: number }>();
+/** Counts forgets: a load that began before one may have read what the change replaced. */
+let generation = 0;
 
 /** Forgets every kept answer: called once a change commits, so its maker reads it back at once. */
 export function forgetSharedReads(): void {
+  generation++;
   kept.clear();
 }
 
@@ -54,9 +57,12 @@ async function freshAnswer(key: string, load: () => Promise<unknown>): Promise<S
   const hit = kept.get(key);
   if (hit && hit.until > now) return hit.answer;
   return flights(key, async () => {
+    const startedIn = generation;
     const answer = answerOf(await load());
-    if (kept.size >= MAX_KEPT) kept.clear();
-    kept.set(key, { answer, until: performance.now() + SHARED_READ_FRESH_MS });
+    if (startedIn === generation) {
+      if (kept.size >= MAX_KEPT) kept.clear();
+      kept.set(key, { answer, until: performance.now() + SHARED_READ_FRESH_MS });
+    }
     return answer;
   });
 }
