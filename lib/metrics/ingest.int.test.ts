@@ -1,9 +1,12 @@
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/metrics/route";
 import { db } from "@/lib/db";
 import { makeToken } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
+import { integrationDatabase } from "@/lib/testing/integration-database";
 import { MAX_POINTS_PER_REQUEST } from "./point-check";
+import { readPoints } from "./sources/push/store";
 import { makeMetricsDeployment } from "./test-deployment";
 
 const post = (token: string, body: unknown) => POST(apiRequest("/api/v1/metrics", { token, body }), params({}));
@@ -125,6 +128,35 @@ describe("POST /api/v1/metrics", () => {
     const refused = twins[body.rejected[0].index as number]!;
     expect(kept?.value).toBe(twins.find((twin) => twin !== refused)?.value);
     expect(body.rejected[0].error).toContain(`(value ${kept?.value}, sampleCount 1)`);
+  });
+
+  it("keeps answering the chart's reads while batches of points wait on the database", async () => {
+    const { token } = await makeToken("OPERATOR");
+    const { slug, deployment, v2 } = await makeMetricsDeployment();
+    const now = Date.now();
+    const batch = (n: number) => ({ points: [{ deployment: slug, version: "v2", metric: "canary_accuracy", ts: new Date(now - 1_000 - n).toISOString(), value: 0.9, sampleCount: 1 }] });
+    // Writes to the rollups wait behind this lock, as batches wait on each other's row locks under a flood.
+    const blocker = new pg.Client({ connectionString: integrationDatabase().ownerUrl });
+    await blocker.connect();
+    try {
+      await blocker.query(`BEGIN; LOCK TABLE "MetricRollup" IN SHARE ROW EXCLUSIVE MODE`);
+      const posts = Array.from({ length: 10 }, (_, n) => post(token, batch(n)));
+      // Until as many batches as will get a connection are waiting: the count holds for 300 ms.
+      for (let waiting = 0, steady = 0; waiting === 0 || steady < 6; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const { rows } = await blocker.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`);
+        steady = rows[0].n === waiting ? steady + 1 : 0;
+        waiting = rows[0].n;
+      }
+      const read = readPoints({ deploymentId: deployment.id, metric: "canary_accuracy", versionId: v2.id }, Date.now() - 60_000, Date.now());
+      const outcome = await Promise.race([read.then(() => "answered"), new Promise((resolve) => setTimeout(resolve, 3_000, "still waiting"))]);
+      expect(outcome).toBe("answered");
+      await blocker.query("COMMIT");
+      const bodies = await Promise.all((await Promise.all(posts)).map((response) => response.json()));
+      expect(bodies.map((body) => body.accepted)).toEqual(Array(10).fill(1));
+    } finally {
+      await blocker.end();
+    }
   });
 
   it("needs the OPERATOR role", async () => {

@@ -2,31 +2,40 @@ import "server-only";
 import pg from "pg";
 import { env } from "@/lib/env";
 
-const holder = globalThis as unknown as { reversegateMetricsPool?: pg.Pool };
+const holder = globalThis as unknown as { reversegateMetricsPool?: pg.Pool; reversegateIngestPool?: pg.Pool };
+
+function newPool(name: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max, application_name: name });
+  // An idle client's connection dropping (e.g. a database restart) must not crash the process;
+  // the pool replaces it, and the next query reports any lasting problem.
+  pool.on("error", (error) => console.error(`[${name}] idle database connection lost:`, error.message));
+  return pool;
+}
 
 /**
- * The one `pg` pool for the metrics hot paths (bulk ingestion, downsampled series, floor
- * aggregates): Prisma sends row-by-row statements and cannot bind arrays for `unnest`, which is
- * what makes ingestion reach 100k points/s.
+ * The `pg` pool for the metrics reads (downsampled series, floor aggregates, the chart's
+ * context): Prisma sends row-by-row statements and cannot bind arrays for `unnest`.
  */
 export function metricsPool(): pg.Pool {
-  if (!holder.reversegateMetricsPool) {
-    holder.reversegateMetricsPool = new pg.Pool({
-      connectionString: env().DATABASE_URL,
-      max: 8,
-      application_name: "reversegate-metrics",
-    });
-    // An idle client's connection dropping (e.g. a database restart) must not crash the process;
-    // the pool replaces it, and the next query reports any lasting problem.
-    holder.reversegateMetricsPool.on("error", (error) => console.error("[metrics] idle database connection lost:", error.message));
-  }
+  holder.reversegateMetricsPool ??= newPool("reversegate-metrics", 8);
   return holder.reversegateMetricsPool;
 }
 
+/**
+ * The pool for writing points, apart from the reads: batches that fold into the same rollup rows
+ * wait on each other's row locks, and holding the readers' connections while they wait would
+ * make a flood of points stall every chart. Three connections keep PostgreSQL's two cores busy.
+ */
+export function ingestPool(): pg.Pool {
+  holder.reversegateIngestPool ??= newPool("reversegate-ingest", 3);
+  return holder.reversegateIngestPool;
+}
+
 export async function closeMetricsPool(): Promise<void> {
-  const pool = holder.reversegateMetricsPool;
+  const pools = [holder.reversegateMetricsPool, holder.reversegateIngestPool];
   holder.reversegateMetricsPool = undefined;
-  await pool?.end();
+  holder.reversegateIngestPool = undefined;
+  await Promise.all(pools.map((pool) => pool?.end()));
 }
 
 const NEEDS_ESCAPE = /["\\]/;

@@ -1,7 +1,7 @@
 import "server-only";
 import { planChartRead } from "../../downsample";
 import type { MetricSample } from "../../types";
-import { arrayLiteral, metricsPool } from "../../pg-pool";
+import { arrayLiteral, ingestPool, metricsPool } from "../../pg-pool";
 
 // The one module that reads and writes stored metric points (MetricPoint), their five-minute and
 // hourly rollups (MetricRollup, MetricRollupHourly) and the day partitions of all three.
@@ -177,10 +177,10 @@ export async function storeResolvedPoints(c: ResolvedColumns): Promise<number> {
   const columns = [c.deploymentIds, c.metrics, c.versionIds, c.times, c.values, c.counts].map(arrayLiteral);
   type Stored = { stored: number };
   try {
-    return await withDayPartitions(c.times, async () => (await metricsPool().query<Stored>(FRESH_SQL, [...columns, ...rollupColumns(c).map(arrayLiteral)])).rows[0]?.stored ?? 0);
+    return await withDayPartitions(c.times, async () => (await ingestPool().query<Stored>(FRESH_SQL, [...columns, ...rollupColumns(c).map(arrayLiteral)])).rows[0]?.stored ?? 0);
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-    return withDayPartitions(c.times, async () => (await metricsPool().query<Stored>(RETRY_SQL, columns)).rows[0]?.stored ?? 0);
+    return withDayPartitions(c.times, async () => (await ingestPool().query<Stored>(RETRY_SQL, columns)).rows[0]?.stored ?? 0);
   }
 }
 
@@ -193,7 +193,7 @@ export type ConflictingPoint = { position: number; value: number; sampleCount: n
  * so it sees what a concurrent batch stored too; a stored point is never overwritten.
  */
 export async function conflictingPoints(c: ResolvedColumns): Promise<ConflictingPoint[]> {
-  const { rows } = await metricsPool().query<ConflictingPoint>(
+  const { rows } = await ingestPool().query<ConflictingPoint>(
     `SELECT (u.i - 1)::int AS position, p.value, p."sampleCount"
        FROM unnest($1::int[], $2::text[], $3::int[], $4::float8[], $5::float8[], $6::int[]) WITH ORDINALITY AS u(d, m, v, t, x, c, i)
        JOIN "MetricPoint" p ON p."deploymentId" = u.d AND p.metric = u.m AND p."versionId" = u.v AND p.ts = to_timestamp(u.t / 1000.0)::timestamptz(3)
