@@ -7,6 +7,13 @@ import { env } from "@/lib/env";
 export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
 
+/**
+ * How long a pool keeps an idle connection (pg's default is 10 s). Opening one costs a SCRAM
+ * handshake, and under load new connections took seconds to open (a health check waited 25 s as
+ * polling resumed after a pause); the pools keep theirs through such pauses instead.
+ */
+export const DATABASE_IDLE_CONNECTION_MS = 60_000;
+
 const holder = globalThis as unknown as { reversegatePrisma?: PrismaClient };
 
 /** The one Prisma client of this process (kept on globalThis across dev reloads). */
@@ -14,7 +21,7 @@ export function db(): PrismaClient {
   if (!holder.reversegatePrisma) {
     // A connection attempt that gets no answer (the database host gone) fails after five seconds
     // instead of holding the request; lib/errors.ts maps it to 503.
-    const config = { ...parse(env().DATABASE_URL), connectionTimeoutMillis: 5_000 };
+    const config = { ...parse(env().DATABASE_URL), connectionTimeoutMillis: 5_000, idleTimeoutMillis: DATABASE_IDLE_CONNECTION_MS };
     const adapter = new PrismaPg(config as ConstructorParameters<typeof PrismaPg>[0]);
     holder.reversegatePrisma = new PrismaClient({ adapter });
   }

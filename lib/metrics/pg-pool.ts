@@ -1,11 +1,12 @@
 import "server-only";
 import pg from "pg";
+import { DATABASE_IDLE_CONNECTION_MS } from "@/lib/db";
 import { env } from "@/lib/env";
 
 const holder = globalThis as unknown as { reversegateMetricsPool?: pg.Pool; reversegateIngestPool?: pg.Pool };
 
 function newPool(name: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max, application_name: name });
+  const pool = new pg.Pool({ connectionString: env().DATABASE_URL, max, application_name: name, idleTimeoutMillis: DATABASE_IDLE_CONNECTION_MS });
   // An idle client's connection dropping (e.g. a database restart) must not crash the process;
   // the pool replaces it, and the next query reports any lasting problem.
   pool.on("error", (error) => console.error(`[${name}] idle database connection lost:`, error.message));
