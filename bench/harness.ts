@@ -12,8 +12,9 @@ export interface BenchServer {
 const say = (line: string) => console.log(`[bench] ${line}`);
 
 /**
- * Starts a throwaway PostgreSQL (embedded, or a new database on DATABASE_URL's server) and `next
- * start` of the production build in `.next-bench` against it, with no background worker.
+ * Starts a throwaway PostgreSQL (embedded, or a new database on DATABASE_URL's server) and the
+ * web server `npm start` runs (scripts/serve.ts) on the production build in `.next-bench` against
+ * it, with no background worker.
  */
 export async function startBenchServer(port: number): Promise<BenchServer> {
   const database = await openThrowawayDatabase({ databaseUrl: process.env.DATABASE_URL, label: "bench" });
@@ -25,9 +26,9 @@ export async function startBenchServer(port: number): Promise<BenchServer> {
   // BENCH_PROFILE=<folder>: the server writes a V8 CPU profile there when it stops (open it in
   // Chrome's DevTools), to see where a benchmark's time goes inside the server.
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
-  const server: ChildProcess = spawn(process.execPath, [...profile, path.join(projectRoot, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
+  const server: ChildProcess = spawn(process.execPath, [...profile, "--import", "tsx", path.join(projectRoot, "scripts/serve.ts")], {
     cwd: projectRoot,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: `http://127.0.0.1:${port}`, REVERSEGATE_WORKER: "off" },
+    env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: `http://127.0.0.1:${port}`, REVERSEGATE_WORKER: "off" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
