@@ -158,7 +158,7 @@ async function main() {
     const results: Run[] = [];
     for (let i = 0; i < runs; i++) {
       const run = await measureRetryingTrace(url, cookie, chromePath);
-      say(`run ${i + 1}/${runs}: performance ${run.performance}, accessibility ${run.accessibility}, TBT ${run.metrics["Total Blocking Time"]}`);
+      say(`run ${i + 1}/${runs}: performance ${run.performance}, accessibility ${run.accessibility}, TBT ${run.metrics["Total Blocking Time"]}, LCP ${run.metrics["Largest Contentful Paint"]}`);
       results.push(run);
     }
     const median = [...results].sort((a, b) => a.performance - b.performance)[Math.floor(results.length / 2)]!;

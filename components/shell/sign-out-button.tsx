@@ -1,11 +1,10 @@
-"use client";
-
-import { signOut } from "next-auth/react";
-
+/** Posts to /sign-out: works before the page's scripts have run, and ships none of its own. */
 export function SignOutButton() {
   return (
-    <button className="button" type="button" onClick={() => void signOut({ callbackUrl: "/sign-in" })}>
-      Sign out
-    </button>
+    <form className="sign-out" action="/sign-out" method="post">
+      <button className="button" type="submit">
+        Sign out
+      </button>
+    </form>
   );
 }

@@ -38,6 +38,8 @@ const ROUTE_RULES: Record<string, Access> = {
   // next-auth's own endpoints (sign-in, session, CSRF token) are for anyone; see NOT_CALLED_HERE.
   "GET /api/auth/[...nextauth]": "PUBLIC",
   "POST /api/auth/[...nextauth]": "PUBLIC",
+  // Anyone may end their own session; a caller without one just lands on the sign-in page.
+  "POST /sign-out": "PUBLIC",
   "GET /api/v1/me": "VIEWER",
   "GET /api/v1/deployments": "VIEWER",
   "POST /api/v1/deployments": "ADMIN",

@@ -32,3 +32,18 @@ describe("sessionUser over https", () => {
     expect(await direct.sessionUser(new Headers({ cookie: `next-auth.session-token=${token}`, "x-forwarded-proto": "https" }))).toMatchObject({ id: user.id });
   });
 });
+
+describe("endedSessionCookies", () => {
+  it("expires the session cookie and each of its chunks, Secure over https", async () => {
+    const behindProxy = await freshSessionModule("1");
+    const cookie = "__Secure-next-auth.session-token.0=a; __Secure-next-auth.session-token.1=b; other=c";
+    expect(behindProxy.endedSessionCookies(new Headers({ cookie, "x-forwarded-proto": "https" }))).toEqual(
+      ["__Secure-next-auth.session-token", "__Secure-next-auth.session-token.0", "__Secure-next-auth.session-token.1"].map(
+        (name) => `${name}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax; Secure`,
+      ),
+    );
+    expect(behindProxy.endedSessionCookies(new Headers({ cookie: "next-auth.session-token=x" }))).toEqual([
+      "next-auth.session-token=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax",
+    ]);
+  });
+});

@@ -44,6 +44,17 @@ function sessionToken(headers: Pick<Headers, "get">): string | null {
 }
 
 /**
+ * `Set-Cookie` values that end the request's session: next-auth's cookie, and every chunk of a long
+ * one (`name.0`, `name.1`, …) the request carries, expired with the attributes next-auth set them with.
+ */
+export function endedSessionCookies(headers: Pick<Headers, "get">): string[] {
+  const name = sessionCookieName(headers);
+  const chunks = [...cookieValues(headers.get("cookie")).keys()].filter((key) => key.startsWith(`${name}.`));
+  const attributes = `Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax${secureCookies(headers) ? "; Secure" : ""}`;
+  return [name, ...chunks].map((cookie) => `${cookie}=; ${attributes}`);
+}
+
+/**
  * The person a request's session cookie names, as the database knows them now: a disabled
  * account or a changed role takes effect on the very next request, whatever the cookie says.
  * Reads the request's own headers, so API routes, pages and actions decide alike.

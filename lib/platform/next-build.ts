@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { addCompileHints } from "./compile-hints";
 import { projectRoot } from "./local-database";
 
 const SOURCES = ["app", "components", "lib", "public", "proxy.ts", "next.config.js", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
@@ -51,6 +52,7 @@ export async function ensureProductionBuild(log: (line: string) => void, distDir
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed:\n${output}`))));
   });
+  await addCompileHints(distDir);
   await writeFile(stampFile, wanted);
   return "built";
 }
