@@ -8,6 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { dataDir, openLocalDatabase, openThrowawayDatabase, projectRoot } from "@/lib/platform/local-database";
+import { stopOnUnhandledRejection } from "@/lib/jobs/unhandled-rejections";
 import { withExitWithParent } from "@/lib/platform/exit-with-parent";
 import { ensureProductionBuild } from "@/lib/platform/next-build";
 import { databaseSettings } from "./database-settings";
@@ -68,7 +69,7 @@ async function main() {
     void stop(1);
   };
   process.on("uncaughtException", crash);
-  process.on("unhandledRejection", crash);
+  stopOnUnhandledRejection(crash);
   process.once("exit", () => children.forEach((child) => child.exitCode === null && child.kill("SIGTERM")));
 
   if (demo) {

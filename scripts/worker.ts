@@ -1,12 +1,17 @@
 // `npm run worker`: the background jobs (canary evaluation, retention, rollback execution) in their
 // own process, for teams that run workers apart from the web app. Any number may run against one
 // database; `npm start` runs the same worker inside itself unless REVERSEGATE_WORKER=off.
+import { stopOnUnhandledRejection } from "@/lib/jobs/unhandled-rejections";
 import { openLocalDatabase } from "@/lib/platform/local-database";
 import { databaseSettings } from "./database-settings";
 
 const say = (line: string) => console.log(`[worker] ${line}`);
 
 async function main() {
+  stopOnUnhandledRejection((error) => {
+    console.error("[worker] stopping after an unexpected error:", error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
   const database = await openLocalDatabase(databaseSettings());
   process.env.DATABASE_URL = database.url;
   const { startWorker } = await import("@/lib/jobs/worker");
