@@ -57,8 +57,14 @@ export async function actorFromBearer(header: string | null): Promise<Actor | nu
       FROM "ApiToken" t LEFT JOIN "User" u ON u.id = t."createdById"
      WHERE t."tokenHash" = ${hashToken(match[1])}`;
   if (!token?.usable) return null;
-  // Bounded write load: record use at most once a minute per token.
-  if (token.recordUse) await db().apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
+  // Bounded write load: record use at most once a minute per token. Every request that finds the
+  // minute over tries; the first takes the row and the others skip it rather than queue behind
+  // its commit holding a connection each (under heavy writes that queue stalled every request).
+  if (token.recordUse) {
+    await db().$executeRaw`
+      UPDATE "ApiToken" SET "lastUsedAt" = now() AT TIME ZONE 'UTC'
+       WHERE id = (SELECT id FROM "ApiToken" WHERE id = ${token.id} FOR UPDATE SKIP LOCKED)`;
+  }
   const role = token.creatorRole ? lowerRole(token.role, token.creatorRole) : token.role;
   return { type: "TOKEN", id: token.id, label: tokenLabel(token.name, token.createdById), name: token.name, role, userId: token.createdById };
 }
