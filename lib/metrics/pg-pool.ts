@@ -25,7 +25,7 @@ export function metricsPool(): pg.Pool {
 /**
  * The pool for writing points, apart from the reads: batches that fold into the same rollup rows
  * wait on each other's row locks, and holding the readers' connections while they wait would
- * make a flood of points stall every chart. Three connections keep PostgreSQL's two cores busy.
+ * make a flood of points stall every chart. Three, not tuned: more would mostly wait on those locks.
  */
 export function ingestPool(): pg.Pool {
   holder.reversegateIngestPool ??= newPool("reversegate-ingest", 3);
