@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { withPeerAddress } from "./app-server";
+import { MAX_BACKOFF_MS } from "@/lib/polling";
+import { appServer, withPeerAddress } from "./app-server";
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
@@ -21,5 +22,17 @@ describe("the app server's X-Forwarded-For", () => {
 
   it("is the connection's address alone when the client sends none", async () => {
     expect(await seenForwardedFor()).toBe("127.0.0.1");
+  });
+});
+
+describe("the app server's idle connections", () => {
+  it("stay open longer than the slowest poll waits, so a polling tab keeps its connection", async () => {
+    server = appServer((_request, response) => response.end("ok"));
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    await response.text();
+    const seconds = Number(/timeout=(\d+)/.exec(response.headers.get("keep-alive") ?? "")?.[1]);
+    expect(seconds * 1000).toBeGreaterThan(MAX_BACKOFF_MS);
   });
 });

@@ -1,9 +1,11 @@
-import type { IncomingMessage, RequestListener } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import { MAX_BACKOFF_MS } from "@/lib/polling";
 
-// The app's own HTTP server (scripts/serve.ts) sits in front of Next for one reason: Next keeps a
-// client's X-Forwarded-For as it is and so hides the real peer. Here the connection's address is
+// The app's own HTTP server (scripts/serve.ts) sits in front of Next for two reasons. Next keeps a
+// client's X-Forwarded-For as it is and so hides the real peer: here the connection's address is
 // appended, as each proxy of a chain does, so the last entry is always one a client cannot write
-// (lib/security/request-origin.ts reads it, skipping TRUST_PROXY trusted proxies).
+// (lib/security/request-origin.ts reads it, skipping TRUST_PROXY trusted proxies). And Node closes
+// a connection idle for 5 s, shorter than any poll of the dashboard.
 
 /** Appends the address this connection came from to X-Forwarded-For. */
 export function appendPeerAddress(request: IncomingMessage): void {
@@ -19,3 +21,18 @@ export const withPeerAddress =
     appendPeerAddress(request);
     return handler(request, response);
   };
+
+/**
+ * How long an idle connection stays open: longer than the slowest poll (a failing one backs off to
+ * a minute). Node's 5 s made every 10-second poll open a new connection, and Node accepts one
+ * connection per turn of its event loop: under load (turns of 150 ms) an incident room's polls
+ * queued for seconds in the kernel before the server saw them.
+ */
+export const KEEP_ALIVE_MS = MAX_BACKOFF_MS + 5_000;
+
+/** The app's HTTP server around `handler`: peer address recorded, idle connections kept. */
+export function appServer(handler: RequestListener): Server {
+  const server = createServer(withPeerAddress(handler));
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  return server;
+}
