@@ -1,18 +1,34 @@
 // The production web server `npm start` runs: Next's request handler behind a plain Node server
 // that records each connection's real address and keeps idle connections open between polls
-// (lib/platform/app-server.ts). Run without the react-server condition: Next renders both sides itself.
+// (lib/platform/app-server.ts). Batches of points go to a second process of the same app
+// (lib/platform/ingestion-process.ts) unless REVERSEGATE_INGEST_PROCESS=off; this script is that
+// process too when REVERSEGATE_SERVE_SOCKET names its socket. Run without the react-server
+// condition: Next renders both sides itself.
 import path from "node:path";
 import next from "next";
-import { appServer } from "@/lib/platform/app-server";
+import { appServer, ingestionServer } from "@/lib/platform/app-server";
+import { ingestionProcess } from "@/lib/platform/ingestion-process";
 
 const port = Number(process.env.PORT ?? 3000);
+const socket = process.env.REVERSEGATE_SERVE_SOCKET;
+const say = (line: string) => console.log(`[reversegate] ${line}`);
 
 async function main() {
   const app = next({ dev: false, dir: path.resolve(import.meta.dirname, ".."), port, hostname: "localhost" });
   await app.prepare();
-  const server = appServer(app.getRequestHandler());
-  server.listen(port, () => console.log(`[reversegate] web server listening on port ${port}`));
-  const stop = () => server.close(() => process.exit(0));
+  if (socket) {
+    ingestionServer(app.getRequestHandler()).listen(socket, () => process.send?.("listening"));
+    // The web server that started this one is gone: so is the reason to run.
+    process.on("disconnect", () => process.exit(0));
+    return;
+  }
+  const ingestion = process.env.REVERSEGATE_INGEST_PROCESS === "off" ? undefined : ingestionProcess(import.meta.filename, say);
+  const server = appServer(app.getRequestHandler(), ingestion);
+  server.listen(port, () => say(`web server listening on port ${port}`));
+  const stop = () => {
+    ingestion?.stop();
+    server.close(() => process.exit(0));
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
 import { MAX_BACKOFF_MS } from "@/lib/polling";
+import { isIngestion, type IngestionProcess } from "./ingestion-process";
 
 // The app's own HTTP server (scripts/serve.ts) sits in front of Next for two reasons. Next keeps a
 // client's X-Forwarded-For as it is and so hides the real peer: here the connection's address is
@@ -30,9 +31,24 @@ export const withPeerAddress =
  */
 export const KEEP_ALIVE_MS = MAX_BACKOFF_MS + 5_000;
 
-/** The app's HTTP server around `handler`: peer address recorded, idle connections kept. */
-export function appServer(handler: RequestListener): Server {
-  const server = createServer(withPeerAddress(handler));
+/**
+ * The app's HTTP server around `handler`: peer address recorded, idle connections kept, and
+ * batches of points passed to `ingestion` while it is up.
+ */
+export function appServer(handler: RequestListener, ingestion?: IngestionProcess): Server {
+  const server = createServer(
+    withPeerAddress((request, response) => {
+      if (ingestion && isIngestion(request) && ingestion.take(request, response)) return;
+      return handler(request, response);
+    }),
+  );
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  return server;
+}
+
+/** The ingestion process's own server: behind appServer, whose X-Forwarded-For it keeps as sent. */
+export function ingestionServer(handler: RequestListener): Server {
+  const server = createServer(handler);
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   return server;
 }
