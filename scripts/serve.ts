@@ -18,8 +18,9 @@ async function main() {
   await app.prepare();
   if (socket) {
     ingestionServer(app.getRequestHandler()).listen(socket, () => process.send?.("listening"));
-    // The web server that started this one is gone: so is the reason to run.
+    // The web server that started this one is gone (perhaps while it prepared): so is the reason to run.
     process.on("disconnect", () => process.exit(0));
+    if (!process.connected) process.exit(0);
     return;
   }
   const ingestion = process.env.REVERSEGATE_INGEST_PROCESS === "off" ? undefined : ingestionProcess(import.meta.filename, say);
