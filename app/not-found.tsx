@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 
 export default function NotFound() {
   return (
@@ -6,9 +6,9 @@ export default function NotFound() {
       <div className="card auth-card">
         <h1>Not found</h1>
         <p className="muted">There is nothing at this address. It may have been renamed, or the link is wrong.</p>
-        <Link className="button" href="/deployments">
+        <IntentLink className="button" href="/deployments">
           Go to deployments
-        </Link>
+        </IntentLink>
       </div>
     </main>
   );

@@ -99,3 +99,17 @@ as("viewer")("the audit page shows the hash chain verified and has no accessibil
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 });
+
+as("viewer")("a page loads the pages it links to when the user reaches for a link, not while it starts", async ({ page }) => {
+  const prefetched: string[] = [];
+  page.on("request", (request) => {
+    if (request.headers()["next-router-prefetch"]) prefetched.push(new URL(request.url()).pathname);
+  });
+  await page.goto("/deployments/support-router");
+  await expect(page.getByRole("heading", { level: 1, name: "support-router" })).toBeVisible();
+  // Next would have prefetched every link in view by now (it starts as soon as the page is idle).
+  await page.waitForTimeout(1_500);
+  expect(prefetched).toEqual([]);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Rollbacks/ }).hover();
+  await expect.poll(() => prefetched).toContain("/rollbacks");
+});

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { getCurrentUser, refusedPage } from "@/lib/auth/current-user";
 
@@ -16,7 +16,7 @@ export default async function Forbidden() {
         {need ? `It needs the ${need} role` : "Your role does not allow it"}
         {user ? `; you are ${/^[AEIOU]/.test(user.role) ? "an" : "a"} ${user.role}.` : "."} Ask an admin if you need it.
       </p>
-      <Link href="/deployments">Back to deployments</Link>
+      <IntentLink href="/deployments">Back to deployments</IntentLink>
     </EmptyState>
   );
 }

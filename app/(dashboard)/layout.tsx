@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { NavDisclosure } from "@/components/shell/nav-disclosure";
@@ -17,9 +17,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       <aside className="sidebar">
         <NavDisclosure
           brand={
-            <Link className="brand" href="/deployments">
+            <IntentLink className="brand" href="/deployments">
               <span aria-hidden="true">⟲</span> Reversegate
-            </Link>
+            </IntentLink>
           }
         >
           <NavLinks pendingApprovals={await countAwaitingApproval()} />

@@ -1,11 +1,11 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { EmptyState } from "@/components/ui/empty-state";
 
 export default function DashboardNotFound() {
   return (
     <EmptyState page title="Not found">
       <p>Nothing here by that name. It may have been renamed or never existed.</p>
-      <Link href="/deployments">Back to deployments</Link>
+      <IntentLink href="/deployments">Back to deployments</IntentLink>
     </EmptyState>
   );
 }

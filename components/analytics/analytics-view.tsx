@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { TableWrap } from "@/components/ui/table-wrap";
 import { Time } from "@/components/ui/time";
@@ -103,7 +103,7 @@ export function AnalyticsView({ data, deployment }: { data: Analytics; deploymen
                     <td>{i.owner.name}</td>
                     <td className="small"><Time value={i.dueDate} /></td>
                     <td>
-                      <Link href={`/postmortems/${i.postmortem.id}`}>{i.postmortem.title}</Link>
+                      <IntentLink href={`/postmortems/${i.postmortem.id}`}>{i.postmortem.title}</IntentLink>
                     </td>
                   </tr>
                 ))}

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { StatusBadge } from "@/components/postmortems/postmortem-status-badge";
 import { statusLabel } from "@/components/registry/tones";
 import { Badge } from "@/components/ui/badge";
@@ -14,15 +14,15 @@ export function DetectionOutcome({ detection }: { detection: DetectionView }) {
   return (
     <span className="stack" style={{ gap: "0.2rem" }}>
       {rollback ? (
-        <Link href={`/rollbacks/${rollback.id}`} aria-label={`Rollback: ${statusLabel(rollback.status)}`}>
+        <IntentLink href={`/rollbacks/${rollback.id}`} aria-label={`Rollback: ${statusLabel(rollback.status)}`}>
           <Badge tone={rollback.status === "COMPLETED" ? "ok" : "warn"}>Rollback {statusLabel(rollback.status).toLowerCase()}</Badge>
-        </Link>
+        </IntentLink>
       ) : (
         <Badge>{detection.action === "notify" ? "Notified" : "No rollback yet"}</Badge>
       )}
       {detection.postmortem ? (
         <span className="small">
-          <Link href={`/postmortems/${detection.postmortem.id}`}>Postmortem</Link> <StatusBadge status={detection.postmortem.status} />
+          <IntentLink href={`/postmortems/${detection.postmortem.id}`}>Postmortem</IntentLink> <StatusBadge status={detection.postmortem.status} />
         </span>
       ) : null}
       {detection.resolvedAt ? <span className="small muted">resolved</span> : null}
@@ -52,9 +52,9 @@ export function DetectionsList({ detections }: { detections: DetectionView[] }) 
             return (
               <tr key={d.id}>
                 <td>
-                  <Link href={`/detections/${d.id}`}>
+                  <IntentLink href={`/detections/${d.id}`}>
                     <code>{d.version}</code> {d.metric}
-                  </Link>
+                  </IntentLink>
                 </td>
                 <td>
                   <Time value={d.regressionStartedAt} />

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { Time } from "@/components/ui/time";
 import { listVersionFailures } from "@/lib/postmortems/list-postmortems";
 import { StatusBadge } from "./postmortem-status-badge";
@@ -24,7 +24,7 @@ export async function VersionFailures({ model, version }: { model: string; versi
                 <ul>
                   {f.postmortems.map((pm) => (
                     <li key={pm.id}>
-                      <Link href={`/postmortems/${pm.id}`}>{pm.title}</Link> <StatusBadge status={pm.status} />
+                      <IntentLink href={`/postmortems/${pm.id}`}>{pm.title}</IntentLink> <StatusBadge status={pm.status} />
                       {pm.gateAddition ? <span className="small"> — gate addition: {pm.gateAddition.description} ({statusLabel(pm.gateAddition.status)})</span> : null}
                     </li>
                   ))}

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 
 /** A column header that sorts the table through the URL; a second click reverses the order. */
 export function SortHeader({
@@ -18,10 +18,10 @@ export function SortHeader({
   const next = active && order === "asc" ? "desc" : "asc";
   return (
     <th scope="col" aria-sort={active ? (order === "asc" ? "ascending" : "descending") : undefined}>
-      <Link href={href(column, next)} aria-label={`Sort by ${label.toLowerCase()}, ${next === "asc" ? "ascending" : "descending"}`}>
+      <IntentLink href={href(column, next)} aria-label={`Sort by ${label.toLowerCase()}, ${next === "asc" ? "ascending" : "descending"}`}>
         {label}
         {active ? <span aria-hidden="true">{order === "asc" ? " ▲" : " ▼"}</span> : null}
-      </Link>
+      </IntentLink>
     </th>
   );
 }

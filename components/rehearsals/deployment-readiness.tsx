@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { getDeploymentReadiness } from "@/lib/rehearsals/manage-rehearsals";
 import { ReadinessBadge } from "./readiness-badge";
 
@@ -7,7 +7,7 @@ export async function DeploymentReadiness({ deployment }: { deployment: string }
   const readiness = await getDeploymentReadiness(deployment);
   return (
     <p className="row" aria-label="Rollback readiness">
-      <span>Rollback readiness:</span> <ReadinessBadge readiness={readiness} /> <Link href="/rehearsals">Rehearsals</Link>
+      <span>Rollback readiness:</span> <ReadinessBadge readiness={readiness} /> <IntentLink href="/rehearsals">Rehearsals</IntentLink>
     </p>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { useState, useTransition } from "react";
 import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { Badge } from "@/components/ui/badge";
@@ -90,7 +90,7 @@ export function RollbackLiveView({ initial, allowed, approvers }: { initial: Rol
     <div className="stack">
       <section className="card stack" aria-labelledby="rollback-summary">
         <h2 id="rollback-summary" className="row">
-          {view.kind === "REHEARSAL" ? "Rehearsal" : "Rollback"} of <Link href={`/deployments/${view.deployment}`}>{view.deployment}</Link>: {view.fromVersion} →{" "}
+          {view.kind === "REHEARSAL" ? "Rehearsal" : "Rollback"} of <IntentLink href={`/deployments/${view.deployment}`}>{view.deployment}</IntentLink>: {view.fromVersion} →{" "}
           {view.toVersion} <Badge tone={STATUS_TONE[view.status]}>{statusLabel(view.status)}</Badge>
           {!view.terminal && view.status === "EXECUTING" ? <span className="small muted">updating live</span> : null}
         </h2>
@@ -99,7 +99,7 @@ export function RollbackLiveView({ initial, allowed, approvers }: { initial: Rol
           {view.detectionId ? (
             <>
               {" "}
-              (<Link href={`/detections/${view.detectionId}`}>the detection</Link>)
+              (<IntentLink href={`/detections/${view.detectionId}`}>the detection</IntentLink>)
             </>
           ) : null}
         </p>
@@ -155,7 +155,7 @@ export function RollbackLiveView({ initial, allowed, approvers }: { initial: Rol
             <>
               <dt>Postmortem</dt>
               <dd data-testid="rollback-postmortem">
-                <Link href={`/postmortems/${view.postmortemId}`}>Postmortem</Link> {view.postmortemStatus ? <StatusBadge status={view.postmortemStatus} /> : null}
+                <IntentLink href={`/postmortems/${view.postmortemId}`}>Postmortem</IntentLink> {view.postmortemStatus ? <StatusBadge status={view.postmortemStatus} /> : null}
               </dd>
             </>
           ) : null}

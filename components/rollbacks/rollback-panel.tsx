@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import { requirePageUser } from "@/lib/auth/current-user";
@@ -23,7 +23,7 @@ export async function RollbackPanel({ slug }: { slug: string }) {
       {detection ? (
         <div className="alert error stack" role="alert" data-testid="detection-banner">
           <p style={{ margin: 0 }}>
-            <strong>{preview.fromVersion}</strong> is below its floor: {detection.metric} under {formatNumber(detection.floorValue)}, <Link href={`/detections/${detection.id}`}>detected</Link>{" "}
+            <strong>{preview.fromVersion}</strong> is below its floor: {detection.metric} under {formatNumber(detection.floorValue)}, <IntentLink href={`/detections/${detection.id}`}>detected</IntentLink>{" "}
             <Time value={detection.detectedAt} /> (
             {formatDuration(detection.timeToDetectMs)} after the regression began).
           </p>
@@ -36,7 +36,7 @@ export async function RollbackPanel({ slug }: { slug: string }) {
       ) : null}
       {preview.inFlight ? (
         <p>
-          A rollback is in flight: <Link href={`/rollbacks/${preview.inFlight.id}`}>{statusLabel(preview.inFlight.status).toLowerCase()}</Link>.
+          A rollback is in flight: <IntentLink href={`/rollbacks/${preview.inFlight.id}`}>{statusLabel(preview.inFlight.status).toLowerCase()}</IntentLink>.
         </p>
       ) : canRequest ? (
         <div className="row">
@@ -49,9 +49,9 @@ export async function RollbackPanel({ slug }: { slug: string }) {
         <ul className="stack small" style={{ margin: 0, paddingLeft: "1.1rem" }} aria-label="Recent rollbacks">
           {recent.map((op) => (
             <li key={op.id}>
-              <Link href={`/rollbacks/${op.id}`}>
+              <IntentLink href={`/rollbacks/${op.id}`}>
                 {op.kind === "REHEARSAL" ? "Rehearsal" : "Rollback"} {op.fromVersion} → {op.toVersion}
-              </Link>{" "}
+              </IntentLink>{" "}
               <Badge tone={STATUS_TONE[op.status]}>{statusLabel(op.status)}</Badge> <Time value={op.requestedAt} />
               {op.timeToRollbackMs !== null ? <> · time to roll back {formatDuration(op.timeToRollbackMs)}</> : null}
             </li>

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { usePathname } from "next/navigation";
 import { PendingApprovals } from "./pending-approvals";
 
@@ -21,7 +21,7 @@ export function NavLinks({ pendingApprovals = 0 }: { pendingApprovals?: number }
   return (
     <nav className="nav" aria-label="Main">
       {LINKS.map((link) => (
-        <Link key={link.href} href={link.href} aria-current={pathname.startsWith(link.href) ? "page" : undefined}>
+        <IntentLink key={link.href} href={link.href} aria-current={pathname.startsWith(link.href) ? "page" : undefined}>
           {link.label}
           {link.href === "/rollbacks" ? (
             <>
@@ -29,7 +29,7 @@ export function NavLinks({ pendingApprovals = 0 }: { pendingApprovals?: number }
               <PendingApprovals initial={pendingApprovals} />
             </>
           ) : null}
-        </Link>
+        </IntentLink>
       ))}
     </nav>
   );

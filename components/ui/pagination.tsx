@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 
 /** "N things · page P of Q" with links to the pages either side; the page lives in the URL. */
 export function Pagination({
@@ -22,14 +22,14 @@ export function Pagination({
         {total} {noun} · page {page} of {pages}
       </span>
       {page > 1 ? (
-        <Link className="button" href={hrefFor(page - 1)}>
+        <IntentLink className="button" href={hrefFor(page - 1)}>
           {labels[0]}
-        </Link>
+        </IntentLink>
       ) : null}
       {page < pages ? (
-        <Link className="button" href={hrefFor(page + 1)}>
+        <IntentLink className="button" href={hrefFor(page + 1)}>
           {labels[1]}
-        </Link>
+        </IntentLink>
       ) : null}
     </nav>
   );

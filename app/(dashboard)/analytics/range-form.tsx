@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 
 /** Period and range, kept in the URL so a view can be shared. */
 export function RangeForm({ action, period, days, deployments, current }: { action: string; period: string; days: number; deployments: string[]; current?: string }) {
@@ -27,13 +27,13 @@ export function RangeForm({ action, period, days, deployments, current }: { acti
         </button>
       </form>
       <nav className="row small" aria-label="Deployments">
-        <Link href={`/analytics?period=${period}&days=${days}`} aria-current={current ? undefined : "page"}>
+        <IntentLink href={`/analytics?period=${period}&days=${days}`} aria-current={current ? undefined : "page"}>
           All deployments
-        </Link>
+        </IntentLink>
         {deployments.map((slug) => (
-          <Link key={slug} href={`/analytics/${slug}?period=${period}&days=${days}`} aria-current={current === slug ? "page" : undefined}>
+          <IntentLink key={slug} href={`/analytics/${slug}?period=${period}&days=${days}`} aria-current={current === slug ? "page" : undefined}>
             {slug}
-          </Link>
+          </IntentLink>
         ))}
       </nav>
     </div>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
@@ -66,9 +66,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <button className="button primary" type="submit">
           Filter
         </button>
-        <Link className="button" href="/audit">
+        <IntentLink className="button" href="/audit">
           Clear
-        </Link>
+        </IntentLink>
       </form>
       {events.length === 0 ? (
         <EmptyState title="No audit events match">

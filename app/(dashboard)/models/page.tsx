@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { TableWrap } from "@/components/ui/table-wrap";
@@ -38,14 +38,14 @@ export default async function ModelsPage() {
               {models.map((model) => (
                 <tr key={model.slug}>
                   <td>
-                    <Link href={`/models/${model.slug}`}>{model.slug}</Link>
+                    <IntentLink href={`/models/${model.slug}`}>{model.slug}</IntentLink>
                     {model.description ? <div className="muted small">{model.description}</div> : null}
                   </td>
                   <td>{model.versionCount}</td>
                   <td className="small">
                     {model.latestVersion ? (
                       <>
-                        <Link href={`/models/${model.slug}/versions/${model.latestVersion.version}`}>{model.latestVersion.version}</Link>{" "}
+                        <IntentLink href={`/models/${model.slug}/versions/${model.latestVersion.version}`}>{model.latestVersion.version}</IntentLink>{" "}
                         <Time value={model.latestVersion.registeredAt} now={now} />
                       </>
                     ) : (
@@ -58,7 +58,7 @@ export default async function ModelsPage() {
                     ) : (
                       model.deployments.map((d) => (
                         <div key={d.slug}>
-                          <Link href={`/deployments/${d.slug}`}>{d.slug}</Link> <span className="muted">live {d.liveVersion ?? "none"}</span>
+                          <IntentLink href={`/deployments/${d.slug}`}>{d.slug}</IntentLink> <span className="muted">live {d.liveVersion ?? "none"}</span>
                         </div>
                       ))
                     )}

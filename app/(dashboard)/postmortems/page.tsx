@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { StatusBadge } from "@/components/postmortems/postmortem-status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -26,7 +26,7 @@ export default async function PostmortemsPage({ searchParams }: { searchParams: 
       <PageHeader
         title="Postmortems"
         description="One per completed rollback: what the bad model did, the offline check that missed it, and the gate addition that closes the gap."
-        actions={<Link className="button" href="/postmortems/gate-additions">Gate additions</Link>}
+        actions={<IntentLink className="button" href="/postmortems/gate-additions">Gate additions</IntentLink>}
       />
       <TimingDefinitions only={["timeToDetectMs", "timeToRollbackMs"]} />
       <form className="card form-inline" method="get" role="search" aria-label="Filter postmortems">
@@ -51,7 +51,7 @@ export default async function PostmortemsPage({ searchParams }: { searchParams: 
           </select>
         </label>
         <button className="button primary" type="submit">Filter</button>
-        <Link className="button" href="/postmortems">Clear</Link>
+        <IntentLink className="button" href="/postmortems">Clear</IntentLink>
       </form>
       {rows.length === 0 ? (
         <EmptyState title={filtered ? "No postmortems match" : "No postmortems yet"}>
@@ -76,10 +76,10 @@ export default async function PostmortemsPage({ searchParams }: { searchParams: 
               {rows.map((pm) => (
                 <tr key={pm.id} data-testid={`postmortem-row-${pm.id}`}>
                   <td>
-                    <Link href={pm.links.html}>{pm.title}</Link> <span className="small muted">{pm.severity}</span>
+                    <IntentLink href={pm.links.html}>{pm.title}</IntentLink> <span className="small muted">{pm.severity}</span>
                   </td>
                   <td><StatusBadge status={pm.status} /></td>
-                  <td><Link href={pm.links.deployment}>{pm.deployment}</Link></td>
+                  <td><IntentLink href={pm.links.deployment}>{pm.deployment}</IntentLink></td>
                   <td className="mono">{pm.badVersion} → {pm.priorVersion}</td>
                   <td className="mono">{formatDuration(pm.durations.timeToDetectMs)}</td>
                   <td className="mono">{formatDuration(pm.durations.timeToRollbackMs)}</td>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { ReadinessBadge } from "@/components/rehearsals/readiness-badge";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -43,7 +43,7 @@ export default async function RehearsalsPage() {
             <div className="page-header">
               <div>
                 <h2 id={`rehearsals-${d.deployment}`}>
-                  <Link href={`/deployments/${d.deployment}`}>{d.deployment}</Link>
+                  <IntentLink href={`/deployments/${d.deployment}`}>{d.deployment}</IntentLink>
                 </h2>
                 <ReadinessBadge readiness={d.readiness} now={now} />
                 <p className="small">

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { STATUS_TONE } from "@/components/rollbacks/format";
 import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { formatDuration } from "@/lib/format-duration";
@@ -41,13 +41,13 @@ function RollbackTable({ label, rows, now }: { label: string; rows: RollbackView
           {rows.map((op) => (
             <tr key={op.id}>
               <td>
-                <Link href={`/deployments/${op.deployment}`}>{op.deployment}</Link>
+                <IntentLink href={`/deployments/${op.deployment}`}>{op.deployment}</IntentLink>
               </td>
               <td>
-                <Link href={`/rollbacks/${op.id}`}>
+                <IntentLink href={`/rollbacks/${op.id}`}>
                   {op.fromVersion} → {op.toVersion}
                   {op.kind === "REHEARSAL" ? ` → ${op.fromVersion} (rehearsal)` : ""}
-                </Link>
+                </IntentLink>
               </td>
               <td>
                 <Badge tone={STATUS_TONE[op.status]}>{statusLabel(op.status)}</Badge>
@@ -63,13 +63,13 @@ function RollbackTable({ label, rows, now }: { label: string; rows: RollbackView
                 {op.detectionId ? (
                   <>
                     {" "}
-                    <Link href={`/detections/${op.detectionId}`}>detection</Link>
+                    <IntentLink href={`/detections/${op.detectionId}`}>detection</IntentLink>
                   </>
                 ) : null}
                 {op.postmortemId ? (
                   <>
                     {" "}
-                    · <Link href={`/postmortems/${op.postmortemId}`}>postmortem</Link>
+                    · <IntentLink href={`/postmortems/${op.postmortemId}`}>postmortem</IntentLink>
                   </>
                 ) : null}
               </td>
@@ -130,9 +130,9 @@ export default async function RollbacksPage({ searchParams }: Props) {
         <button className="button" type="submit">
           Filter
         </button>
-        <Link className="button" href="/rollbacks">
+        <IntentLink className="button" href="/rollbacks">
           Clear
-        </Link>
+        </IntentLink>
       </form>
       {problem ? (
         <p className="alert error" role="alert">

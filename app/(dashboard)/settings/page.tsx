@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth/current-user";
 import { hasRole } from "@/lib/auth/roles";
@@ -26,9 +26,9 @@ export default async function SettingsPage() {
       {admin ? (
         <section className="card stack">
           <h2>Administration</h2>
-          <Link href="/settings/users">Users and roles</Link>
-          <Link href="/settings/tokens">API tokens for pipelines</Link>
-          <Link href="/settings/webhooks">Webhooks for rollback and rehearsal alerts</Link>
+          <IntentLink href="/settings/users">Users and roles</IntentLink>
+          <IntentLink href="/settings/tokens">API tokens for pipelines</IntentLink>
+          <IntentLink href="/settings/webhooks">Webhooks for rollback and rehearsal alerts</IntentLink>
         </section>
       ) : (
         <p className="muted">Users, roles, API tokens and webhooks are managed by an ADMIN.</p>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { statusLabel } from "@/components/registry/tones";
 import { HealthBadge } from "@/components/deployments/deployment-health";
 import { SortHeader } from "@/components/registry/sort-header";
@@ -74,15 +74,15 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
         <button className="button primary" type="submit">
           Filter
         </button>
-        <Link className="button" href="/deployments">
+        <IntentLink className="button" href="/deployments">
           Clear
-        </Link>
+        </IntentLink>
       </form>
       {deployments.length === 0 ? (
         <EmptyState title={filtered ? "No deployments match" : "No deployments yet"}>
           {filtered ? (
             <p>
-              Nothing matches these filters. <Link href="/deployments">Show every deployment</Link>.
+              Nothing matches these filters. <IntentLink href="/deployments">Show every deployment</IntentLink>.
             </p>
           ) : (
             <p>
@@ -110,14 +110,14 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
                 {deployments.map((d) => (
                   <tr key={d.slug} data-testid={`deployment-row-${d.slug}`}>
                     <td>
-                      <Link href={`/deployments/${d.slug}`}>{d.slug}</Link>
+                      <IntentLink href={`/deployments/${d.slug}`}>{d.slug}</IntentLink>
                       <div className="muted small">{d.environment}</div>
                     </td>
                     <td>
-                      <Link href={`/models/${d.model}`}>{d.model}</Link>
+                      <IntentLink href={`/models/${d.model}`}>{d.model}</IntentLink>
                     </td>
-                    <td>{d.liveVersion ? <Link href={`/models/${d.model}/versions/${d.liveVersion}`}>{d.liveVersion}</Link> : <span className="muted">none</span>}</td>
-                    <td>{d.priorVersion ? <Link href={`/models/${d.model}/versions/${d.priorVersion}`}>{d.priorVersion}</Link> : <span className="muted">none</span>}</td>
+                    <td>{d.liveVersion ? <IntentLink href={`/models/${d.model}/versions/${d.liveVersion}`}>{d.liveVersion}</IntentLink> : <span className="muted">none</span>}</td>
+                    <td>{d.priorVersion ? <IntentLink href={`/models/${d.model}/versions/${d.priorVersion}`}>{d.priorVersion}</IntentLink> : <span className="muted">none</span>}</td>
                     <td className="small">
                       {d.lastPromotion ? (
                         <>

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { HealthBadge } from "@/components/deployments/deployment-health";
 import { LEVEL_TONE } from "@/components/degradation/tones";
 import { Badge } from "@/components/ui/badge";
@@ -27,7 +27,7 @@ export function DeploymentHeader({ deployment, degradation, now, current }: { de
         title={deployment.slug}
         description={
           <>
-            Serves <Link href={`/models/${deployment.model}`}>{deployment.model}</Link> in {deployment.environment} through{" "}
+            Serves <IntentLink href={`/models/${deployment.model}`}>{deployment.model}</IntentLink> in {deployment.environment} through{" "}
             <code>{deployment.serving.target}</code>
           </>
         }
@@ -49,9 +49,9 @@ export function DeploymentHeader({ deployment, degradation, now, current }: { de
       />
       <nav className="tabs" aria-label={`${deployment.slug} sections`}>
         {TABS.map((tab) => (
-          <Link key={tab.segment} href={`${base}${tab.segment}`} aria-current={tab.segment === current ? "page" : undefined}>
+          <IntentLink key={tab.segment} href={`${base}${tab.segment}`} aria-current={tab.segment === current ? "page" : undefined}>
             {tab.label}
-          </Link>
+          </IntentLink>
         ))}
       </nav>
     </>

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { statusLabel } from "@/components/registry/tones";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -21,7 +21,7 @@ const OUTCOME_TONE: Record<string, Tone> = {
 };
 
 function EntryText({ entry, model }: { entry: TimelineEntry; model: string }) {
-  const version = (v: string) => <Link href={`/models/${model}/versions/${v}`}>{v}</Link>;
+  const version = (v: string) => <IntentLink href={`/models/${model}/versions/${v}`}>{v}</IntentLink>;
   switch (entry.kind) {
     case "promotion":
       return (

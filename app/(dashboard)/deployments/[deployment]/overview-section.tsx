@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { VERSION_STATUS_TONE, statusLabel } from "@/components/registry/tones";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
@@ -9,7 +9,7 @@ import { listCapabilities, SERVING_CAPABILITIES } from "@/lib/serving/capabiliti
 /** Live and prior pinned versions, traffic, consumers, the serving backend and every version's status here. */
 export function OverviewSection({ deployment, now }: { deployment: DeploymentDetailView; now: Date }) {
   const versionLink = (version: string | null) =>
-    version ? <Link href={`/models/${deployment.model}/versions/${version}`}>{version}</Link> : <span className="muted">none</span>;
+    version ? <IntentLink href={`/models/${deployment.model}/versions/${version}`}>{version}</IntentLink> : <span className="muted">none</span>;
   return (
     <section className="card" aria-labelledby="overview-heading">
       <h2 id="overview-heading">Pinned versions</h2>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { notFound } from "next/navigation";
 import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { DetectionOutcome } from "@/components/metrics/detections-list";
@@ -47,7 +47,7 @@ export default async function DetectionPage({ params }: { params: Promise<{ id: 
         title={`Detection: ${detection.metric} on ${detection.version}`}
         description={
           <>
-            <Link href={detection.links.deployment}>{detection.deployment}</Link> · detected <Time value={detection.detectedAt} /> ·{" "}
+            <IntentLink href={detection.links.deployment}>{detection.deployment}</IntentLink> · detected <Time value={detection.detectedAt} /> ·{" "}
             <span className="mono small">{detection.id}</span>
           </>
         }
@@ -60,7 +60,7 @@ export default async function DetectionPage({ params }: { params: Promise<{ id: 
             <ul className="small" aria-label="Rollbacks for this detection">
               {detection.rollbacks.map((op) => (
                 <li key={op.id}>
-                  <Link href={`/rollbacks/${op.id}`}>Rollback requested</Link> <Time value={op.requestedAt} /> — {statusLabel(op.status).toLowerCase()}
+                  <IntentLink href={`/rollbacks/${op.id}`}>Rollback requested</IntentLink> <Time value={op.requestedAt} /> — {statusLabel(op.status).toLowerCase()}
                   {op.completedAt ? (
                     <>
                       , completed <Time value={op.completedAt} />
@@ -72,7 +72,7 @@ export default async function DetectionPage({ params }: { params: Promise<{ id: 
           ) : null}
           {detection.postmortem ? (
             <p className="small" style={{ margin: 0 }}>
-              Postmortem: <Link href={`/postmortems/${detection.postmortem.id}`}>{detection.postmortem.title}</Link>
+              Postmortem: <IntentLink href={`/postmortems/${detection.postmortem.id}`}>{detection.postmortem.title}</IntentLink>
             </p>
           ) : null}
         </section>

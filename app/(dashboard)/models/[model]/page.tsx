@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { loadOrNotFound } from "@/components/registry/load-or-not-found";
 import { SortHeader } from "@/components/registry/sort-header";
 import { VERSION_STATUS_TONE, statusLabel } from "@/components/registry/tones";
@@ -69,7 +69,7 @@ export default async function ModelVersionsPage({ params, searchParams }: Props)
       {versions.length === 0 ? (
         <EmptyState title="No versions match">
           <p>
-            <Link href={`/models/${model}`}>Show every version</Link>
+            <IntentLink href={`/models/${model}`}>Show every version</IntentLink>
           </p>
         </EmptyState>
       ) : (
@@ -92,7 +92,7 @@ export default async function ModelVersionsPage({ params, searchParams }: Props)
                   return (
                     <tr key={v.version} data-testid={`version-row-${v.version}`}>
                       <td>
-                        <Link href={`/models/${model}/versions/${v.version}`}>{v.version}</Link>
+                        <IntentLink href={`/models/${model}/versions/${v.version}`}>{v.version}</IntentLink>
                       </td>
                       <td className="small">
                         <Time value={v.registeredAt} now={now} />
@@ -111,7 +111,7 @@ export default async function ModelVersionsPage({ params, searchParams }: Props)
                         ) : (
                           v.deployments.map((d) => (
                             <div key={d.deployment}>
-                              <Link href={`/deployments/${d.deployment}`}>{d.deployment}</Link>{" "}
+                              <IntentLink href={`/deployments/${d.deployment}`}>{d.deployment}</IntentLink>{" "}
                               <Badge tone={VERSION_STATUS_TONE[d.status]}>{statusLabel(d.status)}</Badge>
                             </div>
                           ))

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import type { RetentionView } from "@/lib/registry/schemas";
@@ -19,7 +19,7 @@ export function RetentionCell({ retention, now }: { retention: RetentionView; no
         {retention.protectedBy.map((p) => (
           <span key={`${p.deployment}-${p.as}`} className="small">
             {p.as === "prior" ? "rollback target of " : "live on "}
-            <Link href={`/deployments/${p.deployment}`}>{p.deployment}</Link>{" "}
+            <IntentLink href={`/deployments/${p.deployment}`}>{p.deployment}</IntentLink>{" "}
           </span>
         ))}
       </>

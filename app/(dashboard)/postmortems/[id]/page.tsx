@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { TimingDefinitions } from "@/components/incidents/timing-definitions";
 import { StatusBadge } from "@/components/postmortems/postmortem-status-badge";
 import { Badge } from "@/components/ui/badge";
@@ -43,20 +43,20 @@ export default async function PostmortemPage({ params }: { params: Promise<{ id:
         title={pm.title}
         description={
           <>
-            <StatusBadge status={pm.status} /> {pm.severity} · <Link href={pm.links.deployment}>{pm.deployment}</Link> ·{" "}
-            <Link href={pm.links.badVersion}>{pm.badVersion}</Link> rolled back to {pm.priorVersion} ·{" "}
-            <Link href={pm.links.rollbackHtml}>the rollback</Link>
+            <StatusBadge status={pm.status} /> {pm.severity} · <IntentLink href={pm.links.deployment}>{pm.deployment}</IntentLink> ·{" "}
+            <IntentLink href={pm.links.badVersion}>{pm.badVersion}</IntentLink> rolled back to {pm.priorVersion} ·{" "}
+            <IntentLink href={pm.links.rollbackHtml}>the rollback</IntentLink>
             {pm.links.detectionHtml ? (
               <>
                 {" "}
-                · <Link href={pm.links.detectionHtml}>the detection</Link>
+                · <IntentLink href={pm.links.detectionHtml}>the detection</IntentLink>
               </>
             ) : null}
           </>
         }
         actions={
           <>
-            <Link className="button" href={pm.links.print}>Printable view</Link>
+            <IntentLink className="button" href={pm.links.print}>Printable view</IntentLink>
             <a className="button" href={pm.links.markdown} download>
               Export Markdown
             </a>

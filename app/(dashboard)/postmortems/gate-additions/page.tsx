@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { StatusBadge } from "@/components/postmortems/postmortem-status-badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -26,11 +26,11 @@ export default async function GateAdditionsPage({ searchParams }: { searchParams
         }
       />
       <nav className="row" aria-label="Filter by status">
-        <Link className="button" href="/postmortems/gate-additions" aria-current={filter.status ? undefined : "page"}>All</Link>
+        <IntentLink className="button" href="/postmortems/gate-additions" aria-current={filter.status ? undefined : "page"}>All</IntentLink>
         {GATE_ADDITION_STATUSES.map((s) => (
-          <Link key={s} className="button" href={`/postmortems/gate-additions?status=${s}`} aria-current={filter.status === s ? "page" : undefined}>
+          <IntentLink key={s} className="button" href={`/postmortems/gate-additions?status=${s}`} aria-current={filter.status === s ? "page" : undefined}>
             {s}
-          </Link>
+          </IntentLink>
         ))}
       </nav>
       {rows.length === 0 ? (
@@ -57,7 +57,7 @@ export default async function GateAdditionsPage({ searchParams }: { searchParams
                   <td>{g.suite || <span className="muted">—</span>}</td>
                   <td><StatusBadge status={g.status} /></td>
                   <td>
-                    <Link href={g.links.postmortemHtml}>{g.incident.title}</Link>
+                    <IntentLink href={g.links.postmortemHtml}>{g.incident.title}</IntentLink>
                     <div className="small muted">
                       {g.incident.deployment}: {g.incident.badVersion} → {g.incident.priorVersion}
                     </div>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { VersionFailures } from "@/components/postmortems/version-failures";
 import { loadOrNotFound } from "@/components/registry/load-or-not-found";
 import { ManifestComparison } from "@/components/registry/manifest-comparison";
@@ -50,7 +50,7 @@ export default async function ModelVersionPage({ params, searchParams }: Props) 
         title={`${model}:${version}`}
         description={
           <>
-            Pinned version of <Link href={`/models/${model}`}>{model}</Link>, registered <Time value={v.registeredAt} now={now} /> by {v.registeredBy}
+            Pinned version of <IntentLink href={`/models/${model}`}>{model}</IntentLink>, registered <Time value={v.registeredAt} now={now} /> by {v.registeredBy}
           </>
         }
         actions={v.retention.purgedAt ? <Badge tone="neutral">purged</Badge> : null}
@@ -101,7 +101,7 @@ export default async function ModelVersionPage({ params, searchParams }: Props) 
                   {v.deployments.map((d) => (
                     <tr key={d.deployment}>
                       <td>
-                        <Link href={`/deployments/${d.deployment}`}>{d.deployment}</Link>
+                        <IntentLink href={`/deployments/${d.deployment}`}>{d.deployment}</IntentLink>
                       </td>
                       <td>
                         <Badge tone={VERSION_STATUS_TONE[d.status]}>{statusLabel(d.status)}</Badge>
@@ -158,7 +158,7 @@ export default async function ModelVersionPage({ params, searchParams }: Props) 
             <ul className="stack" style={{ listStyle: "none", padding: 0, margin: 0 }}>
               {detail.promotions.map((p) => (
                 <li key={`${p.deployment}-${p.promotedAt}`}>
-                  <Time value={p.promotedAt} now={now} /> live on <Link href={`/deployments/${p.deployment}`}>{p.deployment}</Link>
+                  <Time value={p.promotedAt} now={now} /> live on <IntentLink href={`/deployments/${p.deployment}`}>{p.deployment}</IntentLink>
                   {p.replacedVersion ? <> replacing {p.replacedVersion}</> : null} <span className="muted small">by {p.actor}</span>
                   {p.override ? <> <Badge tone="warn">override</Badge></> : null}
                 </li>
