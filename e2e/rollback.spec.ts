@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser } from "@playwright/test";
 import { createHttpServingAdapter } from "@/lib/serving/backends/http/adapter";
-import { deploymentOnSimulator, expect, simUrl, storageStateFor, test } from "./fixtures";
+import { appOrigin, deploymentOnSimulator, expect, simUrl, storageStateFor, test } from "./fixtures";
 
 // The reverse gate end to end: an operator requests a rollback (typing the slug), an approver
 // confirms it in a second session, and the live view shows the steps completing and the times.
@@ -81,6 +81,11 @@ test("an operator requests, an approver confirms (switching the ramp to instant)
 test("a ramp shows the live split and counts down each dwell", async ({ browser }) => {
   test.setTimeout(150_000);
   const slug = await deploymentOnSimulator(browser, "e2e-ramp", (version) => ({ promptTemplate: `prompt@${version}` }));
+  // Sent with the approver's session cookie, so as from the app's own page (same Origin). A dwell
+  // of 15 s rather than the default minute: long enough to watch the countdown move.
+  const approverApi = await browser.newContext({ storageState: storageStateFor("approver"), extraHTTPHeaders: { origin: appOrigin } });
+  const plan = await approverApi.request.put(`/api/v1/deployments/${slug}/rollback-plan`, { data: { mode: "ramp", rampStages: [10, 100], rampDwellSeconds: 15 } });
+  expect(plan.ok()).toBe(true);
   const operator = await requestAsOperator(browser, slug, "Ramp");
   const requested = operator.getByText(/^Requested/).locator("xpath=following-sibling::dd[1]");
   await expect(requested).toContainText("ago");
