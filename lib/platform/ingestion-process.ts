@@ -79,6 +79,9 @@ export function ingestionProcess(script: string, log: (line: string) => void): I
         response.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
         response.end(JSON.stringify({ error: "UNAVAILABLE", message: `the ingestion process failed before answering (${error.message}); some of the batch may be stored; sending it again stores each point once` }));
       });
+      // A client gone before its answer takes the passed-on request with it, instead of leaving
+      // the ingestion process waiting for the rest of a body that will not come.
+      response.on("close", () => response.writableFinished || upstream.destroy());
       incoming.pipe(upstream);
       return true;
     },
