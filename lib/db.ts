@@ -8,9 +8,10 @@ export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
 
 /**
- * How long a pool keeps an idle connection (pg's default is 10 s). Opening one costs a SCRAM
- * handshake, and under load new connections took seconds to open (a health check waited 25 s as
- * polling resumed after a pause); the pools keep theirs through such pauses instead.
+ * How long a pool keeps an idle connection (pg's default is 10 s): opening one costs a SCRAM
+ * handshake, so the pools keep theirs through the pauses between a page's polls. (A 25 s health
+ * check that once seemed to wait on new connections was waiting in the accept queue instead:
+ * lib/platform/app-server.ts.)
  */
 export const DATABASE_IDLE_CONNECTION_MS = 60_000;
 
