@@ -1,8 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { REQUEST_PATH_HEADER } from "@/lib/auth/callback-url";
-import { env } from "@/lib/env";
-import { contentSecurityPolicy, FIXED_SECURITY_HEADERS, HSTS, newNonce } from "@/lib/security/headers";
-import { crossSiteRefusal, servedOverHttps, type ServedAt } from "@/lib/security/request-origin";
+import { newNonce } from "@/lib/security/headers";
+import { crossSiteRefusal } from "@/lib/security/request-origin";
+import { responseSecurityHeaders, servedAt } from "@/lib/security/response-headers";
 import { unsafeTextProblem } from "@/lib/security/unsafe-text";
 
 // Runs before every request: security headers on every response, a fresh CSP nonce for each page,
@@ -15,10 +15,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** A change sent to a page rather than to /api: a server action, however it was encoded. */
 const isServerAction = (request: NextRequest) => !SAFE_METHODS.has(request.method) && !request.nextUrl.pathname.startsWith("/api/");
 
-function secured(response: NextResponse, csp: string, https: boolean): NextResponse {
-  for (const [name, value] of Object.entries(FIXED_SECURITY_HEADERS)) response.headers.set(name, value);
-  response.headers.set("Content-Security-Policy", csp);
-  if (https) response.headers.set("Strict-Transport-Security", HSTS);
+function secured(response: NextResponse, headers: Record<string, string>): NextResponse {
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }
 
@@ -40,29 +38,21 @@ function unsafeUrlText(url: URL): string | null {
 }
 
 export function proxy(request: NextRequest) {
-  const e = env();
-  const servedAt: ServedAt = { publicUrl: e.NEXTAUTH_URL, trustProxy: e.TRUST_PROXY };
-  const https = servedOverHttps(request.headers, servedAt);
   const nonce = newNonce();
-  const csp = contentSecurityPolicy({
-    nonce,
-    development: e.NODE_ENV === "development",
-    https,
-    formTargets: e.OIDC_ISSUER ? [new URL(e.OIDC_ISSUER).origin] : [],
-  });
+  const security = responseSecurityHeaders(request.headers, nonce);
   // /api routes name the offending field themselves (lib/api/route.ts); a page is refused here.
   const unsafe = request.nextUrl.pathname.startsWith("/api/") ? null : unsafeUrlText(request.nextUrl);
-  if (unsafe) return secured(NextResponse.json({ error: "VALIDATION", message: unsafe }, { status: 400 }), csp, https);
+  if (unsafe) return secured(NextResponse.json({ error: "VALIDATION", message: unsafe }, { status: 400 }), security);
   if (isServerAction(request)) {
-    const refusal = crossSiteRefusal(request.headers, servedAt);
+    const refusal = crossSiteRefusal(request.headers, servedAt());
     if (refusal) {
-      return secured(NextResponse.json({ error: "FORBIDDEN", message: `cross-site request refused: ${refusal}` }, { status: 403 }), csp, https);
+      return secured(NextResponse.json({ error: "FORBIDDEN", message: `cross-site request refused: ${refusal}` }, { status: 403 }), security);
     }
   }
   // Next reads the nonce for its own scripts from the request's policy header.
   const forwarded = new Headers(request.headers);
   forwarded.set("x-nonce", nonce);
-  forwarded.set("content-security-policy", csp);
+  forwarded.set("content-security-policy", security["Content-Security-Policy"]!);
   forwarded.set(REQUEST_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
-  return secured(NextResponse.next({ request: { headers: forwarded } }), csp, https);
+  return secured(NextResponse.next({ request: { headers: forwarded } }), security);
 }

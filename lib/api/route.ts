@@ -9,10 +9,10 @@ import { userActor } from "@/lib/auth/current-user";
 import { hasRole } from "@/lib/auth/roles";
 import { sessionUser } from "@/lib/auth/session";
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
 import { AppError, toErrorResponse, validationError } from "@/lib/errors";
 import { newRequestId } from "@/lib/mutation";
 import { crossSiteRefusal, isJsonContentType } from "@/lib/security/request-origin";
+import { responseSecurityHeaders, servedAt } from "@/lib/security/response-headers";
 import { refuseUnsafeText, unsafeTextProblem } from "@/lib/security/unsafe-text";
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -69,8 +69,7 @@ async function authenticate(request: Request): Promise<Caller> {
  * JSON). Bearer tokens are never sent by a browser on its own and need neither.
  */
 function refuseCrossSite(request: Request): void {
-  const e = env();
-  const refusal = crossSiteRefusal(request.headers, { publicUrl: e.NEXTAUTH_URL, trustProxy: e.TRUST_PROXY });
+  const refusal = crossSiteRefusal(request.headers, servedAt());
   if (refusal) throw new AppError("FORBIDDEN", `cross-site request refused: ${refusal}`);
   if (!isJsonContentType(request.headers.get("content-type"))) {
     throw new AppError("UNSUPPORTED_MEDIA_TYPE", "content-type: a change made with the session cookie must be sent as application/json");
@@ -194,7 +193,8 @@ export function apiRoute<TBody = undefined, TParams extends Params = Params>(
   return async (request: Request, segment: { params: Promise<TParams> }): Promise<Response> => {
     const requestId = newRequestId();
     const clientId = clientRequestId(request);
-    const headers: Record<string, string> = { "x-request-id": requestId, ...(clientId ? { "x-client-request-id": clientId } : {}) };
+    // The security headers too: a polled read may be answered without Next's proxy (lib/platform/direct-reads.ts).
+    const headers: Record<string, string> = { ...responseSecurityHeaders(request.headers), "x-request-id": requestId, ...(clientId ? { "x-client-request-id": clientId } : {}) };
     let claim: IdempotencyClaim | null = null;
     try {
       const { actor, bySession } = await authenticate(request);

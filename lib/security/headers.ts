@@ -19,7 +19,9 @@ export const HSTS = "max-age=63072000; includeSubDomains";
  * load ('strict-dynamic'). Styles allow inline: React and Recharts set `style` attributes, which
  * no nonce can cover, and a style cannot run code.
  */
-export function contentSecurityPolicy(options: { nonce: string; development: boolean; https: boolean; formTargets?: readonly string[] }): string {
+export type PolicyOptions = { nonce: string; development: boolean; https: boolean; formTargets?: readonly string[] };
+
+export function contentSecurityPolicy(options: PolicyOptions): string {
   const directives = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${options.nonce}' 'strict-dynamic'${options.development ? " 'unsafe-eval'" : ""}`,
@@ -34,6 +36,11 @@ export function contentSecurityPolicy(options: { nonce: string; development: boo
   ];
   if (options.https) directives.push("upgrade-insecure-requests");
   return directives.join("; ");
+}
+
+/** Every security header of one response: the fixed ones, its policy, and HSTS over https. */
+export function securityHeaders(options: PolicyOptions): Record<string, string> {
+  return { ...FIXED_SECURITY_HEADERS, "Content-Security-Policy": contentSecurityPolicy(options), ...(options.https ? { "Strict-Transport-Security": HSTS } : {}) };
 }
 
 /** 128 random bits, base64: unguessable, and new for every response. */
