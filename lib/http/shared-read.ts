@@ -1,12 +1,24 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import { singleFlight } from "./single-flight";
 
-/** An answer serialised once for every reader that shares it, with its strong validator. */
+const gzipped = promisify(gzip);
+
+/**
+ * An answer serialised once for every reader that shares it, with its strong validator, and
+ * compressed at most once too: a day of chart points is about 150 KB of JSON, which every reader
+ * of a room would otherwise be sent, or have compressed for them, each time it changes.
+ */
 export interface SharedAnswer {
-  body: string;
+  body: Uint8Array<ArrayBuffer>;
   etag: string;
+  gzipped: () => Promise<Uint8Array<ArrayBuffer>>;
 }
+
+/** Below this an answer is sent as it is: compressing it would save less than it costs. */
+export const GZIP_MIN_BYTES = 1024;
 
 /**
  * How long a finished read keeps answering identical requests. A page polls every 2–10 s, so a
@@ -23,8 +35,28 @@ const MAX_KEPT = 1_000;
 export const REVALIDATE = "private, no-cache";
 
 export function answerOf(value: unknown): SharedAnswer {
-  const body = JSON.stringify(value);
-  return { body, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"` };
+  const body = new TextEncoder().encode(JSON.stringify(value));
+  let compressed: Promise<Uint8Array<ArrayBuffer>> | undefined;
+  return {
+    body,
+    etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`,
+    gzipped: () => (compressed ??= gzipped(body).then((bytes) => new Uint8Array(bytes))),
+  };
+}
+
+/** Whether an Accept-Encoding takes gzip (RFC 9110 §12.5.3): named, or `*`, with a q above 0. */
+export function acceptsGzip(acceptEncoding: string | null): boolean {
+  let gzipQ: number | undefined;
+  let anyQ: number | undefined;
+  for (const part of (acceptEncoding ?? "").split(",")) {
+    const [coding = "", ...parameters] = part.split(";").map((p) => p.trim().toLowerCase());
+    const qParameter = parameters.find((p) => p.startsWith("q="));
+    const q = qParameter === undefined ? 1 : Number(qParameter.slice(2));
+    if (coding === "gzip" || coding === "x-gzip") gzipQ = q;
+    else if (coding === "*") anyQ = q;
+  }
+  const q = gzipQ ?? anyQ ?? 0;
+  return Number.isFinite(q) && q > 0;
 }
 
 /** RFC 9110 §13.1.2: If-None-Match compares weakly, and `*` matches any current answer. */
@@ -34,11 +66,17 @@ export function noneMatch(ifNoneMatch: string | null, etag: string): boolean {
   return !ifNoneMatch.split(",").some((tag) => tag.trim() === "*" || strip(tag) === strip(etag));
 }
 
-/** 304 with no body when the caller already holds this answer, else the answer. */
-export function conditionalJson(request: Request, answer: SharedAnswer, cacheControl = REVALIDATE): Response {
-  const headers = { etag: answer.etag, "cache-control": cacheControl };
-  if (!noneMatch(request.headers.get("if-none-match"), answer.etag)) return new Response(null, { status: 304, headers });
-  return new Response(answer.body, { status: 200, headers: { ...headers, "content-type": "application/json" } });
+/**
+ * 304 with no body when the caller already holds this answer, else the answer, gzipped when the
+ * caller takes it. The gzipped form is another representation, so it has its own ETag.
+ */
+export async function conditionalJson(request: Request, answer: SharedAnswer, cacheControl = REVALIDATE): Promise<Response> {
+  const gzip = answer.body.length >= GZIP_MIN_BYTES && acceptsGzip(request.headers.get("accept-encoding"));
+  const etag = gzip ? `${answer.etag.slice(0, -1)}-gzip"` : answer.etag;
+  const headers = { etag, "cache-control": cacheControl, vary: "accept-encoding" };
+  if (!noneMatch(request.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
+  const body = gzip ? await answer.gzipped() : answer.body;
+  return new Response(body, { status: 200, headers: { ...headers, "content-type": "application/json", ...(gzip ? { "content-encoding": "gzip" } : {}) } });
 }
 
 const flights = singleFlight<SharedAnswer>();
