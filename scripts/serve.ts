@@ -1,20 +1,24 @@
 // The production web server `npm start` runs: Next's request handler behind a plain Node server
 // that records each connection's real address and keeps idle connections open between polls
-// (lib/platform/app-server.ts). Batches of points go to a second process of the same app
+// (lib/platform/app-server.ts), and that answers the dashboard's polled reads by calling their
+// route handlers without Next's router (lib/platform/direct-reads.ts; REVERSEGATE_DIRECT_READS=off
+// leaves them to Next). Batches of points go to a second process of the same app
 // (lib/platform/ingestion-process.ts) unless REVERSEGATE_INGEST_PROCESS=off; this script is that
 // process too when REVERSEGATE_SERVE_SOCKET names its socket. Run without the react-server
 // condition: Next renders both sides itself.
 import path from "node:path";
 import next from "next";
 import { appServer, ingestionServer } from "@/lib/platform/app-server";
+import { directReads } from "@/lib/platform/direct-reads";
 import { ingestionProcess } from "@/lib/platform/ingestion-process";
 
 const port = Number(process.env.PORT ?? 3000);
 const socket = process.env.REVERSEGATE_SERVE_SOCKET;
 const say = (line: string) => console.log(`[reversegate] ${line}`);
+const root = path.resolve(import.meta.dirname, "..");
 
 async function main() {
-  const app = next({ dev: false, dir: path.resolve(import.meta.dirname, ".."), port, hostname: "localhost" });
+  const app = next({ dev: false, dir: root, port, hostname: "localhost" });
   await app.prepare();
   if (socket) {
     ingestionServer(app.getRequestHandler()).listen(socket, () => process.send?.("listening"));
@@ -24,7 +28,11 @@ async function main() {
     return;
   }
   const ingestion = process.env.REVERSEGATE_INGEST_PROCESS === "off" ? undefined : ingestionProcess(import.meta.filename, say);
-  const server = appServer(app.getRequestHandler(), ingestion);
+  const direct = process.env.REVERSEGATE_DIRECT_READS === "off" ? undefined : await directReads(path.join(root, process.env.NEXT_DIST_DIR || ".next")).catch((error: unknown) => {
+    say(`polled reads go through Next's router: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
+  const server = appServer(app.getRequestHandler(), { ingestion, direct });
   server.listen(port, () => say(`web server listening on port ${port}`));
   const stop = () => {
     ingestion?.stop();

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
 import { MAX_BACKOFF_MS } from "@/lib/polling";
+import type { DirectReads } from "./direct-reads";
 import { isIngestion, type IngestionProcess } from "./ingestion-process";
 
 // The app's own HTTP server (scripts/serve.ts) sits in front of Next for two reasons. Next keeps a
@@ -32,13 +33,15 @@ export const withPeerAddress =
 export const KEEP_ALIVE_MS = MAX_BACKOFF_MS + 5_000;
 
 /**
- * The app's HTTP server around `handler`: peer address recorded, idle connections kept, and
- * batches of points passed to `ingestion` while it is up.
+ * The app's HTTP server around `handler` (Next's): peer address recorded, idle connections kept,
+ * batches of points passed to `ingestion` while it is up, and the polled reads `direct` answers.
  */
-export function appServer(handler: RequestListener, ingestion?: IngestionProcess): Server {
+export function appServer(handler: RequestListener, options: { ingestion?: IngestionProcess; direct?: DirectReads } = {}): Server {
+  const { ingestion, direct } = options;
   const server = createServer(
     withPeerAddress((request, response) => {
       if (ingestion && isIngestion(request) && ingestion.take(request, response)) return;
+      if (direct?.(request, response)) return;
       return handler(request, response);
     }),
   );

@@ -1,0 +1,127 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { FIXED_SECURITY_HEADERS } from "@/lib/security/headers";
+
+// An incident room polls a handful of reads: each open deployment page asks for its chart and its
+// degradation every 10 s, the approvals badge every 15 s, a rollback under way every second. Next
+// spends about 7 ms of CPU on each request before our handler runs (its router, its proxy, web
+// streams); the handler itself, answering from a shared read, under 2 ms. So the app's server
+// calls these routes' own handlers, from Next's build, without the router. Authentication, roles,
+// validation, shared reads and the security headers are the handler's (lib/api/route.ts), exactly
+// as when Next calls it; anything unusual about a request is left to Next.
+
+/** The polled reads, as app routes: GET only. */
+export const POLLED_READS = [
+  "/api/v1/deployments/[deployment]/series",
+  "/api/v1/deployments/[deployment]/degradation",
+  "/api/v1/rollbacks",
+  "/api/v1/rollbacks/[id]",
+] as const;
+
+type RouteHandler = (request: Request, segment: { params: Promise<Record<string, string>> }) => Promise<Response>;
+/** What Next's build of an app route exports (next/dist/server/route-modules/app-route/module.js). */
+type BuiltRoute = { routeModule?: { ensureUserland?: () => Promise<void>; userland?: { GET?: RouteHandler } } };
+
+interface DirectRoute {
+  pattern: RegExp;
+  names: string[];
+  handler: RouteHandler;
+}
+
+/** `/api/v1/rollbacks/[id]` → a pattern matching one segment per `[name]`. */
+function patternOf(appPath: string): { pattern: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = appPath
+    .split("/")
+    .map((segment) => {
+      const dynamic = /^\[(\w+)\]$/.exec(segment);
+      if (!dynamic) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      names.push(dynamic[1]!);
+      return "([^/]+)";
+    })
+    .join("/");
+  return { pattern: new RegExp(`^${source}$`), names };
+}
+
+async function loadRoute(distDir: string, appPath: string): Promise<DirectRoute> {
+  const require = createRequire(import.meta.url);
+  // The same file Next loads, so the same module instances: a change made through Next forgets
+  // the shared reads these handlers answer from.
+  const { routeModule } = require(path.join(distDir, "server", "app", appPath, "route.js")) as BuiltRoute;
+  await routeModule?.ensureUserland?.();
+  const handler = routeModule?.userland?.GET;
+  if (typeof handler !== "function") throw new Error(`${appPath}: the build has no GET handler where Next 16 keeps one`);
+  return { ...patternOf(appPath), handler };
+}
+
+/** One path segment as the handler gets it, or null where Next's own reading could differ. */
+function segmentValue(raw: string): string | null {
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  return value === "." || value === ".." || value.includes("/") ? null : value;
+}
+
+export type DirectReads = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+/**
+ * Loads the handlers of `appPaths` from the build in `distDir` and returns a request listener that
+ * answers a plain GET of one of them and returns true, or returns false and leaves the request to
+ * Next. A build whose route modules are not shaped as expected (another Next) is an error here,
+ * at start, never a wrong answer later.
+ */
+export async function directReads(distDir: string, appPaths: readonly string[] = POLLED_READS): Promise<DirectReads> {
+  const routes = await Promise.all(appPaths.map((appPath) => loadRoute(distDir, appPath)));
+  return (request, response) => {
+    if (request.method !== "GET" || request.headers["content-length"] !== undefined || request.headers["transfer-encoding"] !== undefined) return false;
+    const target = request.url ?? "";
+    const queryAt = target.indexOf("?");
+    const pathname = queryAt < 0 ? target : target.slice(0, queryAt);
+    for (const route of routes) {
+      const match = route.pattern.exec(pathname);
+      if (!match) continue;
+      const params: Record<string, string> = {};
+      for (const [i, name] of route.names.entries()) {
+        const value = segmentValue(match[i + 1]!);
+        if (value === null) return false;
+        params[name] = value;
+      }
+      let webRequest: Request;
+      try {
+        const headers = new Headers();
+        for (let i = 0; i < request.rawHeaders.length; i += 2) headers.append(request.rawHeaders[i]!, request.rawHeaders[i + 1]!);
+        webRequest = new Request(`http://localhost${target}`, { headers });
+      } catch {
+        return false;
+      }
+      void answer(route.handler, webRequest, params, response);
+      return true;
+    }
+    return false;
+  };
+}
+
+async function answer(handler: RouteHandler, request: Request, params: Record<string, string>, response: ServerResponse): Promise<void> {
+  const started = performance.now();
+  try {
+    const answered = await handler(request, { params: Promise.resolve(params) });
+    const body = Buffer.from(await answered.arrayBuffer());
+    response.statusCode = answered.status;
+    for (const [name, value] of answered.headers) if (name !== "set-cookie") response.setHeader(name, value);
+    const cookies = answered.headers.getSetCookie();
+    if (cookies.length > 0) response.setHeader("set-cookie", cookies);
+    // How long the handler took, for the browser's network panel; Next's answers carry none.
+    response.setHeader("server-timing", `app;dur=${(performance.now() - started).toFixed(1)}`);
+    response.end(body);
+  } catch (error) {
+    // The handlers answer every failure themselves (lib/api/route.ts); this is a broken build.
+    console.error("[reversegate] a direct read failed:", error instanceof Error ? error.message : error);
+    if (response.headersSent) return void response.destroy();
+    response.writeHead(500, { ...FIXED_SECURITY_HEADERS, "content-type": "application/json" });
+    response.end(JSON.stringify({ error: "INTERNAL", message: "the read failed; see the server log" }));
+  }
+}
