@@ -4,7 +4,7 @@ import { POST as cancelRoute } from "@/app/api/v1/rollbacks/[id]/cancel/route";
 import { GET as rollbackRoute } from "@/app/api/v1/rollbacks/[id]/route";
 import { POST as ingestRoute } from "@/app/api/v1/metrics/route";
 import { db } from "@/lib/db";
-import { forgetSharedReads, SHARED_READ_FRESH_MS } from "@/lib/http/shared-read";
+import { forgetSharedReads, SHARED_READ_FRESH_MS, SHARED_READ_STALE_MS } from "@/lib/http/shared-read";
 import { getSeries } from "@/lib/metrics/series";
 import { makeMetricsDeployment } from "@/lib/metrics/test-deployment";
 import { makeApprovedRollback, makeToken } from "@/lib/testing/factories";
@@ -24,8 +24,8 @@ afterEach(() => {
 });
 
 const MIN = 60_000;
-/** Waits until a shared answer is no longer fresh. */
-const lapse = () => new Promise((resolve) => setTimeout(resolve, SHARED_READ_FRESH_MS + 50));
+/** Waits until a shared answer can no longer answer at all. */
+const lapse = () => new Promise((resolve) => setTimeout(resolve, SHARED_READ_FRESH_MS + SHARED_READ_STALE_MS + 50));
 
 async function watchedDeployment() {
   const { slug } = await makeMetricsDeployment({ promotedAt: new Date(Date.now() - 7 * 86_400_000) });
@@ -107,7 +107,7 @@ describe("GET …/series: validators and caching", () => {
     expect(vi.mocked(getSeries)).toHaveBeenCalledTimes(2);
   });
 
-  it("keeps a finished answer for readers polling within a second, then reads again", async () => {
+  it("keeps a finished answer for readers polling within a second, answers from it for a second more while one read runs again, then waits for a new read", async () => {
     const { ingest, series } = await watchedDeployment();
     const now = Date.now();
     await ingest("v2", now - 60 * MIN, 0.9);
@@ -122,9 +122,18 @@ describe("GET …/series: validators and caching", () => {
       await ingest("v1", now - 30 * MIN, 0.8);
       vi.advanceTimersByTime(SHARED_READ_FRESH_MS - 1);
       expect(await values(await series(now - 120 * MIN, now))).not.toContain(0.8);
+      expect(vi.mocked(getSeries)).toHaveBeenCalledTimes(1);
       vi.advanceTimersByTime(2);
-      expect(await values(await series(now - 120 * MIN, now))).toContain(0.8);
+      // No longer fresh: answered at once from the kept answer, while one read runs again.
+      expect(await values(await series(now - 120 * MIN, now))).not.toContain(0.8);
+      await vi.waitFor(async () => expect(await values(await series(now - 120 * MIN, now))).toContain(0.8));
       expect(vi.mocked(getSeries)).toHaveBeenCalledTimes(2);
+
+      // Too old to answer from: the reader waits for the new read.
+      await ingest("v1", now - 20 * MIN, 0.7);
+      vi.advanceTimersByTime(SHARED_READ_FRESH_MS + SHARED_READ_STALE_MS + 1);
+      expect(await values(await series(now - 120 * MIN, now))).toContain(0.7);
+      expect(vi.mocked(getSeries)).toHaveBeenCalledTimes(3);
     } finally {
       vi.useRealTimers();
     }

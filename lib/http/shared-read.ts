@@ -79,8 +79,15 @@ export async function conditionalJson(request: Request, answer: SharedAnswer, ca
   return new Response(body, { status: 200, headers: { ...headers, "content-type": "application/json", ...(gzip ? { "content-encoding": "gzip" } : {}) } });
 }
 
+/**
+ * How long after it stops being fresh a kept answer still answers while one reader's request
+ * reads it again: under a flood of points a chart's load can take most of a second, and readers
+ * should not all wait on it each time. Past this, a reader waits for the new read.
+ */
+export const SHARED_READ_STALE_MS = 1_000;
+
 const flights = singleFlight<SharedAnswer>();
-const kept = new Map<string, { answer: SharedAnswer; until: number }>();
+const kept = new Map<string, { answer: SharedAnswer; until: number; staleUntil: number }>();
 /** Counts forgets: a load that began before one may have read what the change replaced. */
 let generation = 0;
 
@@ -94,23 +101,31 @@ async function freshAnswer(key: string, load: () => Promise<unknown>): Promise<S
   const now = performance.now();
   const hit = kept.get(key);
   if (hit && hit.until > now) return hit.answer;
-  return flights(key, async () => {
+  const read = flights(key, async () => {
     const startedIn = generation;
     const answer = answerOf(await load());
     if (startedIn === generation) {
       if (kept.size >= MAX_KEPT) kept.clear();
-      kept.set(key, { answer, until: performance.now() + SHARED_READ_FRESH_MS });
+      const at = performance.now();
+      kept.set(key, { answer, until: at + SHARED_READ_FRESH_MS, staleUntil: at + SHARED_READ_FRESH_MS + SHARED_READ_STALE_MS });
     }
     return answer;
   });
+  if (hit && hit.staleUntil > now) {
+    // A failed read again is the next reader's to see, once this answer is too old to give.
+    read.catch(() => undefined);
+    return hit.answer;
+  }
+  return read;
 }
 
 /**
  * A read that identical requests share: one load and one serialisation answer every request with
- * the same key that arrives while it runs or within SHARED_READ_FRESH_MS after; each then gets
- * 304 or the body by its own If-None-Match. Call it only after the request was authenticated and
- * authorised: what is shared is the query, never the check. An answer is at most one load and
- * SHARED_READ_FRESH_MS older than the request, less when a change made here forgot it.
+ * the same key that arrives while it runs or within SHARED_READ_FRESH_MS after, and, for
+ * SHARED_READ_STALE_MS more, while the next load runs; each then gets 304 or the body by its own
+ * If-None-Match. Call it only after the request was authenticated and authorised: what is shared
+ * is the query, never the check. An answer is at most one load and SHARED_READ_FRESH_MS +
+ * SHARED_READ_STALE_MS older than the request, and fresh after a change made here forgot it.
  */
 export async function sharedRead(request: Request, key: string, load: () => Promise<unknown>): Promise<Response> {
   return conditionalJson(request, await freshAnswer(key, load));
