@@ -216,9 +216,8 @@ async function main() {
     figures.push(...(await readers(", no ingestion")).map(({ measure, value }) => ({ measure, value })));
 
     // The target is met or missed at ingestion's steady rate. The first batch starts the ingestion
-    // process (lib/platform/ingestion-process.ts), and until it listens, some seconds on this
-    // machine, the web server stores the batches itself: readers are measured through that start
-    // too, as a figure of its own without a target.
+    // process (lib/platform/ingestion-process.ts), some seconds on this machine, while batches
+    // wait for it: readers are measured through that start too, as a figure of its own.
     const ingestion = startIngestion(`${base}/api/v1/metrics`, token, slug);
     const starting = await readers(", as ingestion begins (the ingestion process starting)", INGESTION_WARM_UP_MS / 1000);
     figures.push(...starting.map(({ measure, value }) => ({ measure, value })));

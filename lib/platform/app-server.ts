@@ -40,7 +40,7 @@ export function appServer(handler: RequestListener, options: { ingestion?: Inges
   const { ingestion, direct } = options;
   const server = createServer(
     withPeerAddress((request, response) => {
-      if (ingestion && isIngestion(request) && ingestion.take(request, response)) return;
+      if (ingestion && isIngestion(request)) return ingestion.take(request, response, handler);
       if (direct?.(request, response)) return;
       return handler(request, response);
     }),

@@ -40,7 +40,7 @@ afterAll(async () => {
 const ingestionPids = () => [...web.output().matchAll(/ingestion process (\d+) takes POST/g)].map((match) => Number(match[1]));
 
 describe("the ingestion process behind npm start's web server", () => {
-  it("takes batches apart from the web server, and stores every one: before it is up, while up, once killed and once back", async () => {
+  it("takes batches apart from the web server, and stores every one: while it starts, while up, once killed and once back", async () => {
     const { slug, deployment } = await makeMetricsDeployment();
     const { token } = await makeToken("OPERATOR");
     let sent = 0;
@@ -56,9 +56,10 @@ describe("the ingestion process behind npm start's web server", () => {
       expect(await response.json()).toMatchObject({ accepted: 1, rejected: [] });
     };
 
-    // The first batch starts the process and is stored by the web server meanwhile.
+    // The first batch starts the process and waits for it, rather than the web server storing a
+    // flood of them meanwhile: it is answered once the process listens.
     await send();
-    const [first] = await waitFor(async () => (ingestionPids().length === 1 ? ingestionPids() : null), "the ingestion process to listen", 60_000);
+    const [first] = await waitFor(async () => (ingestionPids().length === 1 ? ingestionPids() : null), "the ingestion process to have listened", 1_000);
     await send();
 
     // Frozen, the ingestion process holds the batch sent to it; the web server still answers.
