@@ -92,8 +92,11 @@ export async function directReads(distDir: string, appPaths: readonly string[] =
       }
       let webRequest: Request;
       try {
+        // The parsed headers, not the raw ones: the server has appended the peer to X-Forwarded-For.
         const headers = new Headers();
-        for (let i = 0; i < request.rawHeaders.length; i += 2) headers.append(request.rawHeaders[i]!, request.rawHeaders[i + 1]!);
+        for (const [name, value] of Object.entries(request.headers)) {
+          for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
+        }
         webRequest = new Request(`http://localhost${target}`, { headers });
       } catch {
         return false;
