@@ -107,7 +107,7 @@ describe("GET …/series: validators and caching", () => {
     expect(vi.mocked(getSeries)).toHaveBeenCalledTimes(2);
   });
 
-  it("keeps a finished answer for readers polling within a second, answers from it for a second more while one read runs again, then waits for a new read", async () => {
+  it("keeps a finished answer for readers polling within a second, answers from it a few seconds more while one read runs again, then waits for a new read", async () => {
     const { ingest, series } = await watchedDeployment();
     const now = Date.now();
     await ingest("v2", now - 60 * MIN, 0.9);
