@@ -14,6 +14,14 @@ const STEP_SECONDS = 10;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50);
 const TARGET_MS = 300;
 
+/** Each `seconds`-wide bucket's lowest and highest point (earliest on ties), from the finer rollups in `finer`. */
+const rollupsOf = (finer: string, table: string, seconds: number) => `
+  INSERT INTO "${table}"
+  SELECT "deploymentId", metric, "versionId", to_timestamp(floor(extract(epoch FROM "bucketStart") / ${seconds}) * ${seconds}),
+         (array_agg("minTs" ORDER BY "minValue", "minTs"))[1], min("minValue"), (array_agg("minCount" ORDER BY "minValue", "minTs"))[1],
+         (array_agg("maxTs" ORDER BY "maxValue" DESC, "maxTs"))[1], max("maxValue"), (array_agg("maxCount" ORDER BY "maxValue" DESC, "maxTs"))[1], sum(points)
+    FROM "${finer}" GROUP BY 1, 2, 3, 4`;
+
 /** Each statement, timed: the fleet in SQL, as an operator's long-running database would hold it. */
 const LOAD = [
   ["models", `INSERT INTO "Model" (slug, name) SELECT format('fleet-model-%s', lpad(d::text, 3, '0')), format('Fleet model %s', d) FROM generate_series(1, ${DEPLOYMENTS}) d`],
@@ -61,21 +69,15 @@ const LOAD = [
       WHERE d.slug LIKE 'fleet-%'`,
   ],
   [
-    "five-minute rollups",
-    `INSERT INTO "MetricRollup"
+    "one-minute rollups",
+    `INSERT INTO "MetricRollupMinute"
      SELECT d, m, v, b, to_timestamp(lo[2]), lo[1], lo[3]::int, to_timestamp(-hi[2]), hi[1], hi[3]::int, n
-       FROM (SELECT "deploymentId" AS d, metric AS m, "versionId" AS v, to_timestamp(floor(extract(epoch FROM ts) / 300) * 300) AS b,
+       FROM (SELECT "deploymentId" AS d, metric AS m, "versionId" AS v, to_timestamp(floor(extract(epoch FROM ts) / 60) * 60) AS b,
                     min(ARRAY[value, extract(epoch FROM ts)::float8, "sampleCount"]) AS lo, max(ARRAY[value, -extract(epoch FROM ts)::float8, "sampleCount"]) AS hi, count(*)::int AS n
                FROM "MetricPoint" GROUP BY 1, 2, 3, 4) a`,
   ],
-  [
-    "hourly rollups",
-    `INSERT INTO "MetricRollupHourly"
-     SELECT "deploymentId", metric, "versionId", to_timestamp(floor(extract(epoch FROM "bucketStart") / 3600) * 3600),
-            (array_agg("minTs" ORDER BY "minValue", "minTs"))[1], min("minValue"), (array_agg("minCount" ORDER BY "minValue", "minTs"))[1],
-            (array_agg("maxTs" ORDER BY "maxValue" DESC, "maxTs"))[1], max("maxValue"), (array_agg("maxCount" ORDER BY "maxValue" DESC, "maxTs"))[1], sum(points)
-       FROM "MetricRollup" GROUP BY 1, 2, 3, 4`,
-  ],
+  ["five-minute rollups", rollupsOf("MetricRollupMinute", "MetricRollup", 300)],
+  ["hourly rollups", rollupsOf("MetricRollup", "MetricRollupHourly", 3600)],
   ["analyze", `ANALYZE`],
 ] as const;
 

@@ -12,6 +12,17 @@ import { makeMetricsDeployment } from "./test-deployment";
 const post = (token: string, body: unknown) => POST(apiRequest("/api/v1/metrics", { token, body }), params({}));
 const iso = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
 
+/** How many points the deployment's one-minute, five-minute and hourly rollups count. */
+async function rolledUpPoints(deploymentId: number): Promise<(number | null)[]> {
+  const where = { deploymentId };
+  const sums = await Promise.all([
+    db().metricRollupMinute.aggregate({ where, _sum: { points: true } }),
+    db().metricRollup.aggregate({ where, _sum: { points: true } }),
+    db().metricRollupHourly.aggregate({ where, _sum: { points: true } }),
+  ]);
+  return sums.map((sum) => sum._sum.points);
+}
+
 describe("POST /api/v1/metrics", () => {
   it("stores good points, refuses each bad one by index and reason, and stores nothing twice on retry", async () => {
     const { token } = await makeToken("OPERATOR");
@@ -51,8 +62,7 @@ describe("POST /api/v1/metrics", () => {
     const retry = await (await post(token, { points })).json();
     expect(retry).toMatchObject({ accepted: 3, duplicates: 3 });
     expect(await db().metricPoint.count({ where: { deploymentId: deployment.id } })).toBe(3);
-    const rollups = await db().metricRollup.aggregate({ where: { deploymentId: deployment.id }, _sum: { points: true } });
-    expect(rollups._sum.points).toBe(3);
+    expect(await rolledUpPoints(deployment.id)).toEqual([3, 3, 3]);
   });
 
   it("refuses 1e309 (Infinity after JSON parsing) as a value", async () => {
@@ -112,8 +122,7 @@ describe("POST /api/v1/metrics", () => {
       [0.92, 12],
       [0.93, 12],
     ]);
-    const rollups = await db().metricRollup.aggregate({ where: { deploymentId: deployment.id }, _sum: { points: true } });
-    expect(rollups._sum.points).toBe(3);
+    expect(await rolledUpPoints(deployment.id)).toEqual([3, 3, 3]);
   });
 
   it("keeps one of two different values sent for the same point in one batch and refuses the other", async () => {

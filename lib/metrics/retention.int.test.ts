@@ -44,8 +44,9 @@ describe("metric day partitions", () => {
 
     const { dropped, cutoff } = await maintainMetricPartitions(now);
     expect(cutoff.getTime()).toBe(now - retention);
-    expect(dropped).toBeGreaterThanOrEqual(3);
+    expect(dropped).toBeGreaterThanOrEqual(4);
     expect((await pointsOf(deployment.id)).map((p) => p.ts.getTime())).toEqual([kept]);
+    expect(await db().metricRollupMinute.count({ where: { deploymentId: deployment.id } })).toBe(1);
     expect(await db().metricRollup.count({ where: { deploymentId: deployment.id } })).toBe(1);
     expect(await db().metricRollupHourly.count({ where: { deploymentId: deployment.id } })).toBe(1);
     const days = await partitionDays();

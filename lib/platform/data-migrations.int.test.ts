@@ -114,3 +114,34 @@ describe("20261202000000_metric_partitions", () => {
     expect(partitions.rows.map((r) => r.relname)).toEqual(["MetricPoint_20261020", "MetricPoint_20261130"]);
   });
 });
+
+describe("20261203000000_metric_rollup_minute", () => {
+  it("rolls every stored point up into one-minute rollups, in day partitions, and retention drops them with the rest", async () => {
+    await migrate({ before: "20261203000000_metric_rollup_minute" });
+    // A series of its own: the database still holds the rows of the migration tests above.
+    const points = [
+      ["2026-10-20T10:00:10.000Z", 0.91, 3],
+      ["2026-10-20T10:00:40.000Z", 0.5, 4],
+      ["2026-10-20T10:00:50.000Z", 0.5, 6],
+      ["2026-10-20T10:01:00.000Z", 0.97, 5],
+      ["2026-11-30T23:59:59.999Z", 0.8, 1],
+    ] as const;
+    for (const [ts, value, count] of points) {
+      await client.query(`INSERT INTO "MetricPoint" ("deploymentId", metric, "versionId", ts, value, "sampleCount") VALUES (3, 'm', 4, $1, $2, $3)`, [ts, value, count]);
+    }
+
+    await migrate({ through: "20261203000000_metric_rollup_minute" });
+    const minute = await client.query(`SELECT "bucketStart", "minTs", "minValue", "minCount", "maxTs", "maxValue", "maxCount", points FROM "MetricRollupMinute" WHERE "deploymentId" = 3 ORDER BY "bucketStart"`);
+    expect(minute.rows.map((r) => [r.bucketStart.toISOString(), r.minTs.toISOString(), r.minValue, r.minCount, r.maxTs.toISOString(), r.maxValue, r.maxCount, r.points])).toEqual([
+      ["2026-10-20T10:00:00.000Z", "2026-10-20T10:00:40.000Z", 0.5, 4, "2026-10-20T10:00:10.000Z", 0.91, 3, 3],
+      ["2026-10-20T10:01:00.000Z", "2026-10-20T10:01:00.000Z", 0.97, 5, "2026-10-20T10:01:00.000Z", 0.97, 5, 1],
+      ["2026-11-30T23:59:00.000Z", "2026-11-30T23:59:59.999Z", 0.8, 1, "2026-11-30T23:59:59.999Z", 0.8, 1, 1],
+    ]);
+    const partitions = await client.query(`SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE 'MetricRollupMinute\\_202610%' ORDER BY relname`);
+    expect(partitions.rows.map((r) => r.relname)).toEqual(["MetricRollupMinute_20261020"]);
+
+    await client.query(`SELECT "drop_metric_partitions_before"('2026-11-01T00:00:00Z')`);
+    const left = await client.query(`SELECT count(*)::int AS n FROM "MetricRollupMinute" WHERE "deploymentId" = 3`);
+    expect(left.rows[0].n).toBe(1);
+  });
+});

@@ -3,8 +3,9 @@ import { planChartRead } from "../../downsample";
 import type { MetricSample } from "../../types";
 import { arrayLiteral, ingestPool, metricsPool } from "../../pg-pool";
 
-// The one module that reads and writes stored metric points (MetricPoint), their five-minute and
-// hourly rollups (MetricRollup, MetricRollupHourly) and the day partitions of all three.
+// The one module that reads and writes stored metric points (MetricPoint), their one-minute,
+// five-minute and hourly rollups (MetricRollupMinute, MetricRollup, MetricRollupHourly) and the
+// day partitions of all four.
 // Ingestion, retention and the `push` metric source all come through here; nothing else touches
 // these tables.
 
@@ -18,6 +19,7 @@ const CHECK_VIOLATION = "23514";
 /** Width of a MetricRollup bucket. */
 export const ROLLUP_SECONDS = 300;
 
+const MINUTE_MS = 60_000;
 const ROLLUP_MS = ROLLUP_SECONDS * 1000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -26,8 +28,10 @@ const DAY_MS = 86_400_000;
 const ROLLUP_TABLES = new Map<number, string>([
   [HOUR_MS, "MetricRollupHourly"],
   [ROLLUP_MS, "MetricRollup"],
+  [MINUTE_MS, "MetricRollupMinute"],
 ]);
-const ROLLUP_LEVELS = [...ROLLUP_TABLES.keys()];
+/** The stored rollup widths in ms, coarsest first, as `planChartRead` takes them. */
+export const ROLLUP_LEVELS_MS = [...ROLLUP_TABLES.keys()];
 
 const POINTS_INSERT = `
     INSERT INTO "MetricPoint" ("deploymentId", metric, "versionId", ts, value, "sampleCount")
@@ -65,7 +69,7 @@ const rollupsOfInserted = (seconds: number) => `(
               FROM ins GROUP BY 1, 2, 3, 4) agg)`;
 
 /*
- * Points and their five-minute and hourly rollups are written by one statement, so they can never
+ * Points and their one-minute, five-minute and hourly rollups are written by one statement, so they can never
  * disagree. Fresh batch (the common case): a plain insert (about two-thirds the cost of
  * `ON CONFLICT DO NOTHING`'s speculative insert) with the rollups computed here. Retried batch
  * (unique violation): `ON CONFLICT DO NOTHING`, and the rollups folded in SQL from RETURNING,
@@ -74,50 +78,93 @@ const rollupsOfInserted = (seconds: number) => `(
  */
 const FRESH_SQL = `
   WITH ins AS (${POINTS_INSERT} RETURNING 1),
-  rolled AS (${rollupUpsert("MetricRollup", rollupRows(7))}),
-  rolledHourly AS (${rollupUpsert("MetricRollupHourly", rollupRows(18))})
+  rolledMinute AS (${rollupUpsert("MetricRollupMinute", rollupRows(7))}),
+  rolled AS (${rollupUpsert("MetricRollup", rollupRows(18))}),
+  rolledHourly AS (${rollupUpsert("MetricRollupHourly", rollupRows(29))})
   SELECT count(*)::int AS stored FROM ins`;
 
 const RETRY_SQL = `
   WITH ins AS (${POINTS_INSERT} ON CONFLICT DO NOTHING RETURNING "deploymentId", metric, "versionId", ts, value, "sampleCount"),
+  rolledMinute AS (${rollupUpsert("MetricRollupMinute", rollupsOfInserted(MINUTE_MS / 1000))}),
   rolled AS (${rollupUpsert("MetricRollup", rollupsOfInserted(ROLLUP_SECONDS))}),
   rolledHourly AS (${rollupUpsert("MetricRollupHourly", rollupsOfInserted(HOUR_MS / 1000))})
   SELECT count(*)::int AS stored FROM ins`;
 
 type Rollup = { d: number; m: string; v: number; b: number; lt: number; lv: number; lc: number; ht: number; hv: number; hc: number; n: number };
 
-/** Folds a point or a finer rollup into the `widthMs` bucket it falls in (earliest extreme on ties). */
-function fold(buckets: Map<string, Rollup>, widthMs: number, p: Rollup): void {
-  const b = Math.floor(p.b / widthMs) * widthMs;
-  const key = `${p.d}\u0000${p.m}\u0000${p.v}\u0000${b}`;
-  const r = buckets.get(key);
-  if (!r) {
-    buckets.set(key, { ...p, b });
-    return;
-  }
+/** Folds `p` into `r`, a rollup of the same series and bucket (the earliest extreme on ties). */
+function merge(r: Rollup, p: Rollup): void {
   r.n += p.n;
   if (p.lv < r.lv || (p.lv === r.lv && p.lt < r.lt)) Object.assign(r, { lt: p.lt, lv: p.lv, lc: p.lc });
   if (p.hv > r.hv || (p.hv === r.hv && p.ht < r.ht)) Object.assign(r, { ht: p.ht, hv: p.hv, hc: p.hc });
 }
 
-const ROLLUP_FIELDS = ["d", "m", "v", "b", "lt", "lv", "lc", "ht", "hv", "hc", "n"] as const;
-const asColumns = (rows: Iterable<Rollup>) => {
-  const list = [...rows];
-  return ROLLUP_FIELDS.map((f) => list.map((r) => r[f]));
-};
+/** Folds finer rollups into the `widthMs` buckets they fall in. */
+function coarsen(rollups: Iterable<Rollup>, widthMs: number): Rollup[] {
+  const buckets = new Map<string, Rollup>();
+  for (const p of rollups) {
+    const b = Math.floor(p.b / widthMs) * widthMs;
+    const key = `${p.d}\u0000${p.m}\u0000${p.v}\u0000${b}`;
+    const r = buckets.get(key);
+    if (r) merge(r, p);
+    else buckets.set(key, { ...p, b });
+  }
+  return [...buckets.values()];
+}
 
-/** Each five-minute and each hourly bucket's lowest and highest point, as two sets of unnest columns. */
-function rollupColumns(c: ResolvedColumns): (number | string)[][] {
-  const fine = new Map<string, Rollup>();
+/**
+ * Each series' one-minute rollups of the points. Runs for every point ingested (tens of thousands
+ * a second), so a point costs a few map lookups and no allocation: series are found through
+ * nested maps (metric, deployment, version) rather than a key string built for each point.
+ */
+function minuteRollups(c: ResolvedColumns): Rollup[] {
+  const series = new Map<string, Map<number, Map<number, Map<number, Rollup>>>>();
+  const rollups: Rollup[] = [];
   for (let i = 0; i < c.times.length; i++) {
+    const d = c.deploymentIds[i] as number;
+    const m = c.metrics[i] as string;
+    const v = c.versionIds[i] as number;
     const t = c.times[i] as number;
     const x = c.values[i] as number;
     const k = c.counts[i] as number;
-    fold(fine, ROLLUP_MS, { d: c.deploymentIds[i] as number, m: c.metrics[i] as string, v: c.versionIds[i] as number, b: t, lt: t, lv: x, lc: k, ht: t, hv: x, hc: k, n: 1 });
+    let ofMetric = series.get(m);
+    if (!ofMetric) series.set(m, (ofMetric = new Map()));
+    let ofDeployment = ofMetric.get(d);
+    if (!ofDeployment) ofMetric.set(d, (ofDeployment = new Map()));
+    let buckets = ofDeployment.get(v);
+    if (!buckets) ofDeployment.set(v, (buckets = new Map()));
+    const b = Math.floor(t / MINUTE_MS) * MINUTE_MS;
+    const r = buckets.get(b);
+    if (!r) {
+      const rollup = { d, m, v, b, lt: t, lv: x, lc: k, ht: t, hv: x, hc: k, n: 1 };
+      buckets.set(b, rollup);
+      rollups.push(rollup);
+      continue;
+    }
+    r.n += 1;
+    if (x < r.lv || (x === r.lv && t < r.lt)) {
+      r.lt = t;
+      r.lv = x;
+      r.lc = k;
+    }
+    if (x > r.hv || (x === r.hv && t < r.ht)) {
+      r.ht = t;
+      r.hv = x;
+      r.hc = k;
+    }
   }
-  const hourly = new Map<string, Rollup>();
-  for (const r of fine.values()) fold(hourly, HOUR_MS, r);
-  return [...asColumns(fine.values()), ...asColumns(hourly.values())];
+  return rollups;
+}
+
+const ROLLUP_FIELDS = ["d", "m", "v", "b", "lt", "lv", "lc", "ht", "hv", "hc", "n"] as const;
+const asColumns = (rows: readonly Rollup[]) => ROLLUP_FIELDS.map((f) => rows.map((r) => r[f]));
+
+/** Each one-minute, five-minute and hourly bucket's lowest and highest point, as three sets of unnest columns. */
+function rollupColumns(c: ResolvedColumns): (number | string)[][] {
+  const minute = minuteRollups(c);
+  const fiveMinute = coarsen(minute, ROLLUP_MS);
+  const hourly = coarsen(fiveMinute, HOUR_MS);
+  return [...asColumns(minute), ...asColumns(fiveMinute), ...asColumns(hourly)];
 }
 
 /**
@@ -259,7 +306,8 @@ type Row = { versionId: number; lv: number; lt: number; lc: number; hv: number; 
  * Each version's series in [from, to] downsampled in SQL to at most `maxPoints` by min/max
  * buckets, in one statement for all versions: each bucket keeps its exact lowest and highest
  * point. `planChartRead` picks what is read: the coarsest rollups no wider than a bucket (hourly
- * for a month, five-minute for a day), with the ragged ends from finer rollups and raw points.
+ * for a month, five-minute for a week, one-minute for a day), with the ragged ends from finer
+ * rollups and raw points.
  */
 export async function downsampledPoints(
   { deploymentId, metric, versionIds }: { deploymentId: number; metric: string; versionIds: readonly number[] },
@@ -267,7 +315,7 @@ export async function downsampledPoints(
   to: number,
   maxPoints: number,
 ): Promise<Map<number, MetricSample[]>> {
-  const plan = planChartRead(from, to, maxPoints, ROLLUP_LEVELS);
+  const plan = planChartRead(from, to, maxPoints, ROLLUP_LEVELS_MS);
   const values: unknown[] = [deploymentId, metric, versionIds, from, plan.bucketMs, plan.buckets];
   const parts = plan.segments.map(({ levelMs, from: a, to: b }) => {
     values.push(a, b);
