@@ -17,21 +17,26 @@ type Resolved = { deploymentId: number; versionId: number };
 
 // Versions are immutable and a deployment never changes model, so a resolved pair stays true.
 // Misses are not cached: a version registered a second ago must be accepted at once.
-const resolvedCache = new Map<string, Resolved>();
+// Keyed by deployment, then version: a point costs two lookups, not a key string built for it.
+const resolvedCache = new Map<string, Map<string, Resolved>>();
+let cachedPairs = 0;
 const knownDeployments = new Map<string, number>();
 const MAX_CACHE_ENTRIES = 50_000;
-const pairKey = (deployment: string, version: string) => `${deployment}\u0000${version}`;
+const resolved = (deployment: string, version: string) => resolvedCache.get(deployment)?.get(version);
 
 async function resolvePairs(points: readonly CheckedPoint[]): Promise<void> {
   const slugs = new Set<string>();
   const versions = new Set<string>();
   for (const p of points) {
-    if (resolvedCache.has(pairKey(p.deployment, p.version))) continue;
+    if (resolved(p.deployment, p.version)) continue;
     slugs.add(p.deployment);
     versions.add(p.version);
   }
   if (slugs.size === 0) return;
-  if (resolvedCache.size > MAX_CACHE_ENTRIES) resolvedCache.clear();
+  if (cachedPairs > MAX_CACHE_ENTRIES) {
+    resolvedCache.clear();
+    cachedPairs = 0;
+  }
   const { rows } = await metricsPool().query<{ deploymentId: number; slug: string; versionId: number | null; version: string | null }>(
     `SELECT d.id AS "deploymentId", d.slug, v.id AS "versionId", v.version
        FROM "Deployment" d
@@ -41,9 +46,11 @@ async function resolvePairs(points: readonly CheckedPoint[]): Promise<void> {
   );
   for (const row of rows) {
     knownDeployments.set(row.slug, row.deploymentId);
-    if (row.versionId !== null && row.version !== null) {
-      resolvedCache.set(pairKey(row.slug, row.version), { deploymentId: row.deploymentId, versionId: row.versionId });
-    }
+    if (row.versionId === null || row.version === null) continue;
+    let ofDeployment = resolvedCache.get(row.slug);
+    if (!ofDeployment) resolvedCache.set(row.slug, (ofDeployment = new Map()));
+    if (!ofDeployment.has(row.version)) cachedPairs++;
+    ofDeployment.set(row.version, { deploymentId: row.deploymentId, versionId: row.versionId });
   }
 }
 
@@ -79,8 +86,8 @@ export async function ingestPoints(raw: readonly unknown[], now = Date.now()): P
   const counts: number[] = [];
   for (let i = 0; i < n; i++) {
     const p = checked[i] as CheckedPoint;
-    const resolved = resolvedCache.get(pairKey(p.deployment, p.version));
-    if (!resolved) {
+    const ids = resolved(p.deployment, p.version);
+    if (!ids) {
       const error = knownDeployments.has(p.deployment)
         ? `version: "${p.version}" is not a registered version of the model deployed as "${p.deployment}"`
         : `deployment: no deployment "${p.deployment}"`;
@@ -88,9 +95,9 @@ export async function ingestPoints(raw: readonly unknown[], now = Date.now()): P
       continue;
     }
     rawIndexes.push(indexes[i] as number);
-    deploymentIds.push(resolved.deploymentId);
+    deploymentIds.push(ids.deploymentId);
     metrics.push(p.metric);
-    versionIds.push(resolved.versionId);
+    versionIds.push(ids.versionId);
     times.push(p.ts);
     values.push(p.value);
     counts.push(p.sampleCount);

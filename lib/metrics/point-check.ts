@@ -18,9 +18,6 @@ export interface CheckedPoint {
 
 export type PointCheck = { ok: true; point: CheckedPoint } | { ok: false; error: string };
 
-// Date, time and an explicit zone: a time without one means something different to each collector.
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):?(\d{2}))$/;
-
 const fail = (error: string): PointCheck => ({ ok: false, error });
 
 function describe(value: unknown): string {
@@ -42,31 +39,67 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
 }
 
+/** The number the `count` ASCII digits at `at` spell, or -1 when one is not a digit (or past the end). */
+function digitsAt(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const charAt = (text: string, at: number) => text.charCodeAt(at);
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const PLUS = 43;
+const UPPER_T = 84;
+const UPPER_Z = 90;
+
 /**
- * Epoch ms of a strict ISO-8601 time with a zone, or null; what `Date.parse` answers for it
- * (fractions truncated to the millisecond). V8 alone accepts e.g. February 30th. Plain arithmetic:
- * ingestion parses 100,000 of these a second, and a `Date` object each costs more than the rest.
+ * Epoch ms of a strict ISO-8601 time with a zone, or null: `YYYY-MM-DDTHH:MM:SS`, an optional
+ * fraction of 1-9 digits, then `Z` or `±HH:MM` (colon optional). What `Date.parse` answers for it
+ * (fractions truncated to the millisecond); V8 alone accepts e.g. February 30th. Read character by
+ * character: ingestion parses 100,000 of these a second, and a regular expression's match (eleven
+ * strings) or a `Date` object each costs more than the rest of the check.
  */
 export function parseIsoTime(text: string): number | null {
-  const m = ISO_8601.exec(text);
-  if (!m) return null;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = Number(m[6]);
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return null;
+  if (charAt(text, 4) !== DASH || charAt(text, 7) !== DASH || charAt(text, 10) !== UPPER_T || charAt(text, 13) !== COLON || charAt(text, 16) !== COLON) return null;
+  let at = 19;
+  let ms = 0;
+  if (charAt(text, at) === DOT) {
+    const first = ++at;
+    while (digitsAt(text, at, 1) >= 0) at++;
+    const fraction = at - first;
+    if (fraction < 1 || fraction > 9) return null;
+    for (let i = 0; i < 3; i++) ms = ms * 10 + (i < fraction ? digitsAt(text, first + i, 1) : 0);
+  }
+  let offsetMinutes = 0;
+  const zone = charAt(text, at);
+  if (zone === UPPER_Z) {
+    if (at + 1 !== text.length) return null;
+  } else if (zone === PLUS || zone === DASH) {
+    const offsetHour = digitsAt(text, at + 1, 2);
+    const minutesAt = charAt(text, at + 3) === COLON ? at + 4 : at + 3;
+    const offsetMinute = digitsAt(text, minutesAt, 2);
+    if (offsetHour < 0 || offsetMinute < 0 || minutesAt + 2 !== text.length) return null;
+    if (offsetHour > 23 || offsetMinute > 59) return null;
+    offsetMinutes = (zone === DASH ? -1 : 1) * (offsetHour * 60 + offsetMinute);
+  } else {
+    return null;
+  }
   if (month < 1 || month > 12 || day < 1) return null;
   if (day > (month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
-  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, "0")) : 0;
-  let offsetMinutes = 0;
-  if (m[8]) {
-    const offsetHour = Number(m[9]);
-    const offsetMinute = Number(m[10]);
-    if (offsetHour > 23 || offsetMinute > 59) return null;
-    offsetMinutes = (m[8] === "-" ? -1 : 1) * (offsetHour * 60 + offsetMinute);
-  }
   return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - offsetMinutes) * 60_000 + second * 1000 + ms;
 }
 
