@@ -1,15 +1,15 @@
 // The production web server `npm start` runs: Next's request handler behind a plain Node server
 // that records each connection's real address and keeps idle connections open between polls
 // (lib/platform/app-server.ts), and that answers the dashboard's polled reads by calling their
-// route handlers without Next's router (lib/platform/direct-reads.ts; REVERSEGATE_DIRECT_READS=off
+// route handlers without Next's router (lib/platform/direct-routes.ts; REVERSEGATE_DIRECT_ROUTES=off
 // leaves them to Next). Batches of points go to a second process of the same app
 // (lib/platform/ingestion-process.ts) unless REVERSEGATE_INGEST_PROCESS=off; this script is that
-// process too when REVERSEGATE_SERVE_SOCKET names its socket. Run without the react-server
-// condition: Next renders both sides itself.
+// process too when REVERSEGATE_SERVE_SOCKET names its socket, and calls the batches' route handler
+// the same way. Run without the react-server condition: Next renders both sides itself.
 import path from "node:path";
 import next from "next";
 import { appServer, ingestionServer } from "@/lib/platform/app-server";
-import { directReads } from "@/lib/platform/direct-reads";
+import { INGESTION_ROUTES, POLLED_READS, directRoutes, type DirectRoute } from "@/lib/platform/direct-routes";
 import { ingestionProcess } from "@/lib/platform/ingestion-process";
 
 const port = Number(process.env.PORT ?? 3000);
@@ -17,22 +17,27 @@ const socket = process.env.REVERSEGATE_SERVE_SOCKET;
 const say = (line: string) => console.log(`[reversegate] ${line}`);
 const root = path.resolve(import.meta.dirname, "..");
 
+/** The handlers of `routes` called without Next's router, or none (and why, logged) when they cannot be. */
+async function direct(routes: readonly DirectRoute[]) {
+  if (process.env.REVERSEGATE_DIRECT_ROUTES === "off") return undefined;
+  return directRoutes(path.join(root, process.env.NEXT_DIST_DIR || ".next"), routes).catch((error: unknown) => {
+    say(`${routes.map((route) => `${route.method} ${route.path}`).join(", ")} go through Next's router: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
+}
+
 async function main() {
   const app = next({ dev: false, dir: root, port, hostname: "localhost" });
   await app.prepare();
   if (socket) {
-    ingestionServer(app.getRequestHandler()).listen(socket, () => process.send?.("listening"));
+    ingestionServer(app.getRequestHandler(), await direct(INGESTION_ROUTES)).listen(socket, () => process.send?.("listening"));
     // The web server that started this one is gone (perhaps while it prepared): so is the reason to run.
     process.on("disconnect", () => process.exit(0));
     if (!process.connected) process.exit(0);
     return;
   }
   const ingestion = process.env.REVERSEGATE_INGEST_PROCESS === "off" ? undefined : ingestionProcess(import.meta.filename, say);
-  const direct = process.env.REVERSEGATE_DIRECT_READS === "off" ? undefined : await directReads(path.join(root, process.env.NEXT_DIST_DIR || ".next")).catch((error: unknown) => {
-    say(`polled reads go through Next's router: ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  });
-  const server = appServer(app.getRequestHandler(), { ingestion, direct });
+  const server = appServer(app.getRequestHandler(), { ingestion, direct: await direct(POLLED_READS) });
   server.listen(port, () => say(`web server listening on port ${port}`));
   const stop = () => {
     ingestion?.stop();

@@ -193,7 +193,7 @@ export function apiRoute<TBody = undefined, TParams extends Params = Params>(
   return async (request: Request, segment: { params: Promise<TParams> }): Promise<Response> => {
     const requestId = newRequestId();
     const clientId = clientRequestId(request);
-    // The security headers too: a polled read may be answered without Next's proxy (lib/platform/direct-reads.ts).
+    // The security headers too: a polled read or a batch of points may be answered without Next's proxy (lib/platform/direct-routes.ts).
     const headers: Record<string, string> = { ...responseSecurityHeaders(request.headers), "x-request-id": requestId, ...(clientId ? { "x-client-request-id": clientId } : {}) };
     let claim: IdempotencyClaim | null = null;
     try {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
 import { MAX_BACKOFF_MS } from "@/lib/polling";
-import type { DirectReads } from "./direct-reads";
+import type { DirectRoutes } from "./direct-routes";
 import { isIngestion, type IngestionProcess } from "./ingestion-process";
 
 // The app's own HTTP server (scripts/serve.ts) sits in front of Next for two reasons. Next keeps a
@@ -36,7 +36,7 @@ export const KEEP_ALIVE_MS = MAX_BACKOFF_MS + 5_000;
  * The app's HTTP server around `handler` (Next's): peer address recorded, idle connections kept,
  * batches of points passed to `ingestion` while it is up, and the polled reads `direct` answers.
  */
-export function appServer(handler: RequestListener, options: { ingestion?: IngestionProcess; direct?: DirectReads } = {}): Server {
+export function appServer(handler: RequestListener, options: { ingestion?: IngestionProcess; direct?: DirectRoutes } = {}): Server {
   const { ingestion, direct } = options;
   const server = createServer(
     withPeerAddress((request, response) => {
@@ -49,9 +49,15 @@ export function appServer(handler: RequestListener, options: { ingestion?: Inges
   return server;
 }
 
-/** The ingestion process's own server: behind appServer, whose X-Forwarded-For it keeps as sent. */
-export function ingestionServer(handler: RequestListener): Server {
-  const server = createServer(handler);
+/**
+ * The ingestion process's own server: behind appServer, whose X-Forwarded-For it keeps as sent;
+ * batches go to the route `direct` answers, if given, and anything else to `handler` (Next's).
+ */
+export function ingestionServer(handler: RequestListener, direct?: DirectRoutes): Server {
+  const server = createServer((request, response) => {
+    if (direct?.(request, response)) return;
+    return handler(request, response);
+  });
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   return server;
 }

@@ -1,7 +1,8 @@
 // The web server as `npm start` runs it (scripts/serve.ts): it hands batches of points to an
 // ingestion process of its own (lib/platform/ingestion-process.ts), and no batch is lost while that
 // process starts, dies or returns; it answers the polled reads without Next's router
-// (lib/platform/direct-reads.ts), exactly as the route would through Next.
+// (lib/platform/direct-routes.ts), exactly as the route would through Next, and so does the
+// ingestion process with each batch.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { seriesUrl } from "@/lib/metrics/series-url";
@@ -81,6 +82,29 @@ describe("the ingestion process behind npm start's web server", () => {
 
     expect(await db().metricPoint.count({ where: { deploymentId: deployment.id } })).toBe(sent);
   }, 180_000);
+
+  it("hands each batch to the metrics route's own handler, without Next's router: the same checks, answers and headers", async () => {
+    const { slug, deployment } = await makeMetricsDeployment();
+    const { token } = await makeToken("OPERATOR");
+    const post = (body: string, authorization = `Bearer ${token}`) => fetch(`${baseUrl}/api/v1/metrics`, { method: "POST", headers: { authorization, "content-type": "application/json" }, body });
+    const point = { deployment: slug, version: "v2", metric: "canary_accuracy", ts: new Date(Date.now() - 1_000).toISOString(), value: 0.9 };
+
+    const stored = await post(JSON.stringify({ points: [point] }));
+    expect(stored.status).toBe(200);
+    expect(await stored.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(stored.headers.get("server-timing")).toMatch(/^app;dur=/);
+    expect(stored.headers.get("x-content-type-options")).toBe("nosniff");
+    const refused = await post(JSON.stringify({ points: [{ ...point, value: "high" }] }));
+    expect(await refused.json()).toMatchObject({ accepted: 0, rejected: [{ index: 0, error: expect.stringMatching(/^value: expected a finite number/) }] });
+    const malformed = await post(`{"points": [`);
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).message).toMatch(/^body: not valid JSON/);
+    expect((await post(JSON.stringify({ points: [point] }), "Bearer rg_not-a-token")).status).toBe(401);
+    const huge = await post(JSON.stringify({ points: [point], padding: "x".repeat(9 * 1024 * 1024) }));
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).message).toMatch(/^body: \d+ bytes is over the 8388608-byte limit/);
+    expect(await db().metricPoint.count({ where: { deploymentId: deployment.id } })).toBe(1);
+  }, 60_000);
 });
 
 describe("the polled reads, answered by their route handlers without Next's router", () => {

@@ -11,7 +11,7 @@ export function servedAt(): ServedAt {
 /**
  * The security headers of the answer to `request`, as configured. proxy.ts puts them on every
  * response Next sends; an API route puts them on its own answers too, so they are there however
- * the answer was served (lib/platform/direct-reads.ts bypasses Next and its proxy).
+ * the answer was served (lib/platform/direct-routes.ts bypasses Next and its proxy).
  */
 export function responseSecurityHeaders(request: Pick<Headers, "get">, nonce = newNonce()): Record<string, string> {
   const e = env();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { FIXED_SECURITY_HEADERS } from "@/lib/security/headers";
 
 // An incident room polls a handful of reads: each open deployment page asks for its chart and its
@@ -9,21 +10,30 @@ import { FIXED_SECURITY_HEADERS } from "@/lib/security/headers";
 // streams); the handler itself, answering from a shared read, under 2 ms. So the app's server
 // calls these routes' own handlers, from Next's build, without the router. Authentication, roles,
 // validation, shared reads and the security headers are the handler's (lib/api/route.ts), exactly
-// as when Next calls it; anything unusual about a request is left to Next.
+// as when Next calls it; anything unusual about a request is left to Next. The ingestion process
+// takes its batches of points the same way, sparing each batch Next's router, proxy and response
+// compression.
 
-/** The polled reads, as app routes: GET only. */
-export const POLLED_READS = [
-  "/api/v1/deployments/[deployment]/series",
-  "/api/v1/deployments/[deployment]/degradation",
-  "/api/v1/rollbacks",
-  "/api/v1/rollbacks/[id]",
-] as const;
+/** An app route and the one method answered without Next. */
+export type DirectRoute = { method: "GET" | "POST"; path: string };
+
+/** The polled reads (GET only; a request with a body goes to Next). */
+export const POLLED_READS: readonly DirectRoute[] = [
+  { method: "GET", path: "/api/v1/deployments/[deployment]/series" },
+  { method: "GET", path: "/api/v1/deployments/[deployment]/degradation" },
+  { method: "GET", path: "/api/v1/rollbacks" },
+  { method: "GET", path: "/api/v1/rollbacks/[id]" },
+];
+
+/** What the ingestion process takes: batches of points. */
+export const INGESTION_ROUTES: readonly DirectRoute[] = [{ method: "POST", path: "/api/v1/metrics" }];
 
 type RouteHandler = (request: Request, segment: { params: Promise<Record<string, string>> }) => Promise<Response>;
 /** What Next's build of an app route exports (next/dist/server/route-modules/app-route/module.js). */
-type BuiltRoute = { routeModule?: { ensureUserland?: () => Promise<void>; userland?: { GET?: RouteHandler } } };
+type BuiltRoute = { routeModule?: { ensureUserland?: () => Promise<void>; userland?: Partial<Record<DirectRoute["method"], RouteHandler>> } };
 
-interface DirectRoute {
+interface LoadedRoute {
+  method: DirectRoute["method"];
   pattern: RegExp;
   names: string[];
   handler: RouteHandler;
@@ -44,15 +54,15 @@ function patternOf(appPath: string): { pattern: RegExp; names: string[] } {
   return { pattern: new RegExp(`^${source}$`), names };
 }
 
-async function loadRoute(distDir: string, appPath: string): Promise<DirectRoute> {
+async function loadRoute(distDir: string, { method, path: appPath }: DirectRoute): Promise<LoadedRoute> {
   const require = createRequire(import.meta.url);
   // The same file Next loads, so the same module instances: a change made through Next forgets
   // the shared reads these handlers answer from.
   const { routeModule } = require(path.join(distDir, "server", "app", appPath, "route.js")) as BuiltRoute;
   await routeModule?.ensureUserland?.();
-  const handler = routeModule?.userland?.GET;
-  if (typeof handler !== "function") throw new Error(`${appPath}: the build has no GET handler where Next 16 keeps one`);
-  return { ...patternOf(appPath), handler };
+  const handler = routeModule?.userland?.[method];
+  if (typeof handler !== "function") throw new Error(`${appPath}: the build has no ${method} handler where Next 16 keeps one`);
+  return { method, ...patternOf(appPath), handler };
 }
 
 /** One path segment as the handler gets it, or null where Next's own reading could differ. */
@@ -66,22 +76,25 @@ function segmentValue(raw: string): string | null {
   return value === "." || value === ".." || value.includes("/") ? null : value;
 }
 
-export type DirectReads = (request: IncomingMessage, response: ServerResponse) => boolean;
+export type DirectRoutes = (request: IncomingMessage, response: ServerResponse) => boolean;
 
 /**
- * Loads the handlers of `appPaths` from the build in `distDir` and returns a request listener that
- * answers a plain GET of one of them and returns true, or returns false and leaves the request to
- * Next. A build whose route modules are not shaped as expected (another Next) is an error here,
- * at start, never a wrong answer later.
+ * Loads the handlers of `routes` from the build in `distDir` and returns a request listener that
+ * answers a request for one of them and returns true, or returns false and leaves the request to
+ * Next: a GET must have no body, a POST's body is the handler's to read (and to cap). A build
+ * whose route modules are not shaped as expected (another Next) is an error here, at start,
+ * never a wrong answer later.
  */
-export async function directReads(distDir: string, appPaths: readonly string[] = POLLED_READS): Promise<DirectReads> {
-  const routes = await Promise.all(appPaths.map((appPath) => loadRoute(distDir, appPath)));
+export async function directRoutes(distDir: string, routes: readonly DirectRoute[]): Promise<DirectRoutes> {
+  const loaded = await Promise.all(routes.map((route) => loadRoute(distDir, route)));
   return (request, response) => {
-    if (request.method !== "GET" || request.headers["content-length"] !== undefined || request.headers["transfer-encoding"] !== undefined) return false;
+    const hasBody = request.headers["content-length"] !== undefined || request.headers["transfer-encoding"] !== undefined;
+    if (request.method === "GET" && hasBody) return false;
     const target = request.url ?? "";
     const queryAt = target.indexOf("?");
     const pathname = queryAt < 0 ? target : target.slice(0, queryAt);
-    for (const route of routes) {
+    for (const route of loaded) {
+      if (route.method !== request.method) continue;
       const match = route.pattern.exec(pathname);
       if (!match) continue;
       const params: Record<string, string> = {};
@@ -97,7 +110,9 @@ export async function directReads(distDir: string, appPaths: readonly string[] =
         for (const [name, value] of Object.entries(request.headers)) {
           for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
         }
-        webRequest = new Request(`http://localhost${target}`, { headers });
+        // A body streams to the handler as it arrives (Node's `duplex: "half"`, which the DOM types lack).
+        const body = route.method === "POST" ? ({ body: Readable.toWeb(request), duplex: "half" } as RequestInit) : {};
+        webRequest = new Request(`http://localhost${target}`, { method: route.method, headers, ...body });
       } catch {
         return false;
       }
