@@ -6,7 +6,7 @@ import { makeToken } from "@/lib/testing/factories";
 import { apiRequest, params } from "@/lib/testing/http";
 import { integrationDatabase } from "@/lib/testing/integration-database";
 import { MAX_POINTS_PER_REQUEST } from "./point-check";
-import { readPoints } from "./sources/push/store";
+import { readPoints, storeResolvedPoints } from "./sources/push/store";
 import { makeMetricsDeployment } from "./test-deployment";
 
 const post = (token: string, body: unknown) => POST(apiRequest("/api/v1/metrics", { token, body }), params({}));
@@ -86,6 +86,19 @@ describe("POST /api/v1/metrics", () => {
     const missing = await post(token, { data: [] });
     expect(missing.status).toBe(400);
     expect((await missing.json()).message).toMatch(/^points:/);
+  });
+
+  it("stores each point exactly as given: times either side of 1970 and of 2000, every kind of float, any metric name", async () => {
+    const { deployment, v2 } = await makeMetricsDeployment();
+    const times = [Date.UTC(1969, 11, 31, 23, 59, 59, 999), Date.UTC(1999, 11, 31, 23, 59, 59, 1), Date.UTC(2000, 0, 1), Date.UTC(2026, 11, 2, 1, 2, 3, 456), Date.UTC(2038, 0, 19, 3, 14, 8, 1)];
+    const values = [0, -0.5, Number.MIN_VALUE, -Number.MAX_VALUE, 0.1 + 0.2];
+    const metrics = ["m", "m", "métrique-ü", "m", "m"];
+    const series = [...new Set(metrics)];
+    const stored = await storeResolvedPoints({ deploymentIds: times.map(() => deployment.id), metrics, versionIds: times.map(() => v2.id), times, values, counts: [1, 2, 2_147_483_647, 4, 5] });
+    expect(stored).toBe(5);
+    const read = (await Promise.all(series.map((metric) => readPoints({ deploymentId: deployment.id, metric, versionId: v2.id }, times[0]!, times[4]!)))).flat();
+    expect(read.sort((a, b) => a.ts - b.ts)).toEqual(times.map((ts, i) => ({ ts, value: values[i], sampleCount: [1, 2, 2_147_483_647, 4, 5][i] })));
+    expect(await rolledUpPoints(deployment.id)).toEqual([5, 5, 5]);
   });
 
   it("accepts a full 10,000-point batch in one request", async () => {

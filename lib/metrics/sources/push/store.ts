@@ -1,4 +1,7 @@
 import "server-only";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { from as copyFrom } from "pg-copy-streams";
 import { planChartRead } from "../../downsample";
 import type { MetricSample } from "../../types";
 import { arrayLiteral, ingestPool, metricsPool } from "../../pg-pool";
@@ -69,19 +72,19 @@ const rollupsOfInserted = (seconds: number) => `(
               FROM ins GROUP BY 1, 2, 3, 4) agg)`;
 
 /*
- * Points and their one-minute, five-minute and hourly rollups are written by one statement, so they can never
- * disagree. Fresh batch (the common case): a plain insert (about two-thirds the cost of
- * `ON CONFLICT DO NOTHING`'s speculative insert) with the rollups computed here. Retried batch
- * (unique violation): `ON CONFLICT DO NOTHING`, and the rollups folded in SQL from RETURNING,
- * i.e. only from the points that were actually new. Epoch ms travel as float8, cheaper to
- * serialise than ISO strings.
+ * A fresh batch (the common case) is one transaction: the points by binary COPY, which PostgreSQL
+ * writes many rows at a time (a third less of its CPU than INSERT … SELECT FROM unnest), then
+ * their one-minute, five-minute and hourly rollups computed here, in one statement, so points and
+ * rollups can never disagree. A retried batch (unique violation) is one statement instead: `ON
+ * CONFLICT DO NOTHING`, and the rollups folded in SQL from RETURNING, i.e. only from the points
+ * that were actually new. Epoch ms travel as float8, cheaper to serialise than ISO strings.
  */
-const FRESH_SQL = `
-  WITH ins AS (${POINTS_INSERT} RETURNING 1),
-  rolledMinute AS (${rollupUpsert("MetricRollupMinute", rollupRows(7))}),
-  rolled AS (${rollupUpsert("MetricRollup", rollupRows(18))}),
-  rolledHourly AS (${rollupUpsert("MetricRollupHourly", rollupRows(29))})
-  SELECT count(*)::int AS stored FROM ins`;
+const COPY_POINTS = `COPY "MetricPoint" ("deploymentId", metric, "versionId", ts, value, "sampleCount") FROM STDIN (FORMAT binary)`;
+
+const ROLLUPS_SQL = `
+  WITH rolledMinute AS (${rollupUpsert("MetricRollupMinute", rollupRows(1))}),
+  rolled AS (${rollupUpsert("MetricRollup", rollupRows(12))})
+  ${rollupUpsert("MetricRollupHourly", rollupRows(23))}`;
 
 const RETRY_SQL = `
   WITH ins AS (${POINTS_INSERT} ON CONFLICT DO NOTHING RETURNING "deploymentId", metric, "versionId", ts, value, "sampleCount"),
@@ -221,14 +224,84 @@ export interface ResolvedColumns {
 /** Stores checked, resolved points with their rollups; answers how many were new. */
 export async function storeResolvedPoints(c: ResolvedColumns): Promise<number> {
   if (c.deploymentIds.length === 0) return 0;
-  const columns = [c.deploymentIds, c.metrics, c.versionIds, c.times, c.values, c.counts].map(arrayLiteral);
-  type Stored = { stored: number };
   try {
-    return await withDayPartitions(c.times, async () => (await ingestPool().query<Stored>(FRESH_SQL, [...columns, ...rollupColumns(c).map(arrayLiteral)])).rows[0]?.stored ?? 0);
+    await withDayPartitions(c.times, () => storeFresh(c));
+    return c.times.length;
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-    return withDayPartitions(c.times, async () => (await ingestPool().query<Stored>(RETRY_SQL, columns)).rows[0]?.stored ?? 0);
+    const columns = [c.deploymentIds, c.metrics, c.versionIds, c.times, c.values, c.counts].map(arrayLiteral);
+    return withDayPartitions(c.times, async () => (await ingestPool().query<{ stored: number }>(RETRY_SQL, columns)).rows[0]?.stored ?? 0);
   }
+}
+
+/** Stores a batch none of whose points is stored yet, with its rollups, in one transaction; throws (having stored nothing) otherwise. */
+async function storeFresh(c: ResolvedColumns): Promise<void> {
+  const rows = copyRows(c);
+  const rollups = rollupColumns(c).map(arrayLiteral);
+  const client = await ingestPool().connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    await pipeline(Readable.from([rows]), client.query(copyFrom(COPY_POINTS)));
+    await client.query(ROLLUPS_SQL, rollups);
+    await client.query("COMMIT");
+  } catch (error) {
+    // A connection that cannot even roll back is closed rather than handed to the next batch.
+    await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** PostgreSQL's timestamps count microseconds from 2000-01-01. */
+const PG_EPOCH_MS = 946_684_800_000;
+const COPY_SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
+
+/**
+ * The points in COPY's binary format (PostgreSQL docs, "COPY … Binary Format"): a header, then
+ * per row a field count and each field as its length and its bytes in network order (int4,
+ * text, int4, timestamptz, float8, int4), then -1. Nothing to escape, and floats go over exactly.
+ */
+export function copyRows(c: ResolvedColumns): Buffer {
+  const encoded = new Map<string, Buffer>();
+  let size = COPY_SIGNATURE.length + 8 + 2;
+  for (const metric of c.metrics) {
+    let bytes = encoded.get(metric);
+    if (bytes === undefined) encoded.set(metric, (bytes = Buffer.from(metric, "utf8")));
+    size += 2 + 6 * 4 + 4 + bytes.length + 4 + 8 + 8 + 4;
+  }
+  const buffer = Buffer.allocUnsafe(size);
+  // A DataView's setters compile to plain stores: a Buffer's write methods check each call.
+  const view = new DataView(buffer.buffer, buffer.byteOffset, size);
+  let at = COPY_SIGNATURE.copy(buffer, 0);
+  view.setInt32(at, 0); // flags
+  view.setInt32(at + 4, 0); // header extension length
+  at += 8;
+  for (let i = 0; i < c.times.length; i++) {
+    const metric = encoded.get(c.metrics[i] as string) as Buffer;
+    const micros = (Math.round(c.times[i] as number) - PG_EPOCH_MS) * 1000;
+    const high = Math.floor(micros / 2 ** 32);
+    view.setInt16(at, 6);
+    view.setInt32(at + 2, 4);
+    view.setInt32(at + 6, c.deploymentIds[i] as number);
+    view.setInt32(at + 10, metric.length);
+    at += 14;
+    for (let j = 0; j < metric.length; j++) buffer[at + j] = metric[j] as number;
+    at += metric.length;
+    view.setInt32(at, 4);
+    view.setInt32(at + 4, c.versionIds[i] as number);
+    view.setInt32(at + 8, 8);
+    view.setInt32(at + 12, high);
+    view.setUint32(at + 16, micros - high * 2 ** 32);
+    view.setInt32(at + 20, 8);
+    view.setFloat64(at + 24, c.values[i] as number);
+    view.setInt32(at + 32, 4);
+    view.setInt32(at + 36, c.counts[i] as number);
+    at += 40;
+  }
+  view.setInt16(at, -1);
+  return buffer;
 }
 
 /** A point sent for a key (deployment, metric, version, ts) that holds another value; `position` is its index in the columns. */
