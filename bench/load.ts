@@ -27,7 +27,8 @@ const INGESTION_WARM_UP_MS = 15_000;
 /**
  * The ingestion loop, in a thread of its own so building bodies never delays a reader's clock:
  * every 100 ms one request of 5,000 points (50 metrics × 2 versions, 50 distinct timestamps each
- * in the last 100 ms), at most 8 in flight; it counts what the server accepted.
+ * in its own 100 ms: a tick sent late to catch up never repeats an earlier one's timestamps, as a
+ * real collector's never would), at most 8 in flight; it counts what the server accepted.
  */
 const INGEST_THREAD = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -38,13 +39,12 @@ parentPort.on("message", (message) => {
   if (message === "count") parentPort.postMessage({ count: true, accepted, seconds: (Date.now() - started) / 1000 });
   else stop = true;
 });
-async function send() {
-  const now = Date.now();
+async function send(slot) {
   const points = new Array(perTick);
   for (let i = 0; i < perTick; i++) {
     const n = seq++;
     points[i] = { deployment: slug, version: n % 2 ? "v1" : "v2", metric: (n >> 1) % 50 === 0 ? "canary_accuracy" : "canary_metric_" + ((n >> 1) % 50),
-      ts: new Date(now - 100 + Math.floor(i / 100)).toISOString(), value: 0.9 + (n % 97) / 10000, sampleCount: 20 };
+      ts: new Date(slot + Math.floor(i / 100)).toISOString(), value: 0.9 + (n % 97) / 10000, sampleCount: 20 };
   }
   inFlight++;
   try {
@@ -61,7 +61,7 @@ let tick = 0;
     const wait = setInterval(() => { if (inFlight === 0) { clearInterval(wait); parentPort.postMessage({ accepted, failed, skipped, seconds: (Date.now() - started) / 1000 }); } }, 20);
     return;
   }
-  if (inFlight < 8) void send(); else skipped++;
+  if (inFlight < 8) void send(started + (tick - 1) * 100); else skipped++;
   tick++;
   setTimeout(loop, Math.max(0, started + tick * 100 - Date.now()));
 })();
