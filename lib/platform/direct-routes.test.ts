@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
+import { Agent, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -28,9 +28,12 @@ beforeAll(async () => {
   distDir = mkdtempSync(path.join(tmpdir(), "direct-routes-"));
   build("/api/v1/rollbacks/[id]", echoRoute("GET"));
   build("/api/v1/metrics", echoRoute("POST"));
+  // Refuses a body by its declared length without reading it, as lib/api/route.ts does over its limit.
+  build("/api/v1/refuse", `module.exports = { routeModule: { userland: { POST: async () => new Response("{}", { status: 413 }) } } };`);
   const direct = await directRoutes(distDir, [
     { method: "GET", path: "/api/v1/rollbacks/[id]" },
     { method: "POST", path: "/api/v1/metrics" },
+    { method: "POST", path: "/api/v1/refuse" },
   ]);
   server = appServer((_request, response) => response.end("next"), { direct });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -60,6 +63,25 @@ describe("directRoutes", () => {
     const streamed = new ReadableStream({ pull: (controller) => (chunks.length ? controller.enqueue(new TextEncoder().encode(chunks.shift())) : controller.close()) });
     const chunked = await fetch(`${base}/api/v1/metrics`, { method: "POST", body: streamed, duplex: "half" } as RequestInit);
     expect(await chunked.json()).toMatchObject({ method: "POST", body: batch });
+  });
+
+  it("reads and drops a body its POST handler refused unread, so the connection finishes and serves the next request", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (path: string, body: Buffer) =>
+      new Promise<number>((resolve, reject) => {
+        const sent = request(`${base}${path}`, { method: "POST", agent, headers: { "content-length": body.length } }, (answer) => {
+          answer.resume();
+          answer.on("end", () => resolve(answer.statusCode ?? 0));
+        });
+        sent.on("error", reject);
+        sent.end(body);
+      });
+    try {
+      expect(await post("/api/v1/refuse", Buffer.alloc(8 * 1024 * 1024, 120))).toBe(413);
+      expect(await post("/api/v1/metrics", Buffer.from("after"))).toBe(200);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it.each([

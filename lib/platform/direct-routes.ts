@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { FIXED_SECURITY_HEADERS } from "@/lib/security/headers";
 
 // An incident room polls a handful of reads: each open deployment page asks for its chart and its
@@ -111,7 +110,7 @@ export async function directRoutes(distDir: string, routes: readonly DirectRoute
           for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
         }
         // A body streams to the handler as it arrives (Node's `duplex: "half"`, which the DOM types lack).
-        const body = route.method === "POST" ? ({ body: Readable.toWeb(request), duplex: "half" } as RequestInit) : {};
+        const body = route.method === "POST" ? ({ body: bodyStream(request), duplex: "half" } as RequestInit) : {};
         webRequest = new Request(`http://localhost${target}`, { method: route.method, headers, ...body });
       } catch {
         return false;
@@ -121,6 +120,50 @@ export async function directRoutes(distDir: string, routes: readonly DirectRoute
     }
     return false;
   };
+}
+
+/**
+ * The request's body as the web stream a handler reads. Unlike `Readable.toWeb`, cancelling it
+ * reads the rest and throws it away, as Node does with a body nobody read: a handler that answers
+ * before reading it all (a 413 for a declared length over its limit) leaves a connection that
+ * finishes, not one that waits forever for the body to be taken.
+ */
+function bodyStream(request: IncomingMessage): ReadableStream<Uint8Array> {
+  let onData: (chunk: Buffer) => void;
+  let onEnd: () => void;
+  let onError: (error: Error) => void;
+  const detach = () => {
+    request.off("data", onData);
+    request.off("end", onEnd);
+    request.off("error", onError);
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        onData = (chunk) => {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) request.pause();
+        };
+        onEnd = () => {
+          detach();
+          controller.close();
+        };
+        onError = (error) => {
+          detach();
+          controller.error(error);
+        };
+        request.on("data", onData).on("end", onEnd).on("error", onError).pause();
+      },
+      pull() {
+        request.resume();
+      },
+      cancel() {
+        detach();
+        request.resume();
+      },
+    },
+    { highWaterMark: 16 },
+  );
 }
 
 async function answer(handler: RouteHandler, request: Request, params: Record<string, string>, response: ServerResponse): Promise<void> {
@@ -141,5 +184,8 @@ async function answer(handler: RouteHandler, request: Request, params: Record<st
     if (response.headersSent) return void response.destroy();
     response.writeHead(500, { ...FIXED_SECURITY_HEADERS, "content-type": "application/json" });
     response.end(JSON.stringify({ error: "INTERNAL", message: "the read failed; see the server log" }));
+  } finally {
+    // Whatever of the body the handler left unread is read and dropped (see bodyStream).
+    if (request.body && !request.bodyUsed) await request.body.cancel().catch(() => undefined);
   }
 }
