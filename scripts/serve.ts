@@ -14,6 +14,8 @@ import { ingestionProcess } from "@/lib/platform/ingestion-process";
 
 const port = Number(process.env.PORT ?? 3000);
 const socket = process.env.REVERSEGATE_SERVE_SOCKET;
+/** How long requests in flight may take to finish once the server is told to stop. */
+const STOP_GRACE_MS = 5_000;
 const say = (line: string) => console.log(`[reversegate] ${line}`);
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -39,9 +41,13 @@ async function main() {
   const ingestion = process.env.REVERSEGATE_INGEST_PROCESS === "off" ? undefined : ingestionProcess(import.meta.filename, say);
   const server = appServer(app.getRequestHandler(), { ingestion, direct: await direct(POLLED_READS) });
   server.listen(port, () => say(`web server listening on port ${port}`));
+  // Told to stop, the server lets the requests in flight finish, but no longer than this: a client
+  // that stops sending a body midway holds its connection until Node's request timeout (5 min).
   const stop = () => {
     ingestion?.stop();
     server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS).unref();
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
