@@ -240,6 +240,10 @@ async function storeFresh(c: ResolvedColumns): Promise<void> {
   const rollups = rollupColumns(c).map(arrayLiteral);
   const client = await ingestPool().connect();
   let broken: Error | undefined;
+  // pg-pool takes its own 'error' listener off a client it hands out: a connection lost between
+  // two of these queries (a database restarting) would otherwise crash the process.
+  const lost = (error: Error) => (broken = error);
+  client.on("error", lost);
   try {
     await client.query("BEGIN");
     await pipeline(Readable.from([rows]), client.query(copyFrom(COPY_POINTS)));
@@ -250,6 +254,7 @@ async function storeFresh(c: ResolvedColumns): Promise<void> {
     await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
+    client.off("error", lost);
     client.release(broken);
   }
 }
