@@ -109,9 +109,11 @@ export async function directRoutes(distDir: string, routes: readonly DirectRoute
         for (const [name, value] of Object.entries(request.headers)) {
           for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
         }
+        // Parsed first: a request left to Next must keep its body untouched.
+        const url = new URL(`http://localhost${target}`);
         // A body streams to the handler as it arrives (Node's `duplex: "half"`, which the DOM types lack).
         const body = route.method === "POST" ? ({ body: bodyStream(request), duplex: "half" } as RequestInit) : {};
-        webRequest = new Request(`http://localhost${target}`, { method: route.method, headers, ...body });
+        webRequest = new Request(url, { method: route.method, headers, ...body });
       } catch {
         return false;
       }
