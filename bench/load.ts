@@ -29,30 +29,44 @@ const INGESTION_WARM_UP_MS = 15_000;
  * every 100 ms one request of 5,000 points (50 metrics × 2 versions, 50 distinct timestamps each
  * in its own 100 ms: a tick sent late to catch up never repeats an earlier one's timestamps, as a
  * real collector's never would), at most 8 in flight; it counts what the server accepted.
+ * A tick due while 8 are in flight waits its turn, as a collector's send queue does (Prometheus's
+ * remote write, an OpenTelemetry exporter), up to 5 s of ticks; only beyond that is one dropped.
+ * Bodies are written as text from parts made once (50 time strings a tick, not 5,000): the
+ * collector runs on this machine only because the bench does, and its CPU is not the server's.
  */
 const INGEST_THREAD = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { url, token, slug, perSecond } = workerData;
 const perTick = perSecond / 10;
+const MAX_QUEUED = 50;
 let stop = false, accepted = 0, failed = 0, inFlight = 0, skipped = 0, seq = 0;
+const queued = [];
 parentPort.on("message", (message) => {
-  if (message === "count") parentPort.postMessage({ count: true, accepted, seconds: (Date.now() - started) / 1000 });
+  if (message === "count") parentPort.postMessage({ count: true, accepted, queued: queued.length, seconds: (Date.now() - started) / 1000 });
   else stop = true;
 });
-async function send(slot) {
-  const points = new Array(perTick);
+const metrics = Array.from({ length: 50 }, (_, m) => JSON.stringify(m === 0 ? "canary_accuracy" : "canary_metric_" + m));
+const values = Array.from({ length: 97 }, (_, k) => String(0.9 + k / 10000));
+const prefix = ['{"deployment":' + JSON.stringify(slug) + ',"version":"v2","metric":', '{"deployment":' + JSON.stringify(slug) + ',"version":"v1","metric":'];
+function body(slot) {
+  const parts = new Array(perTick);
+  let ts = "";
   for (let i = 0; i < perTick; i++) {
     const n = seq++;
-    points[i] = { deployment: slug, version: n % 2 ? "v1" : "v2", metric: (n >> 1) % 50 === 0 ? "canary_accuracy" : "canary_metric_" + ((n >> 1) % 50),
-      ts: new Date(slot + Math.floor(i / 100)).toISOString(), value: 0.9 + (n % 97) / 10000, sampleCount: 20 };
+    if (i % 100 === 0) ts = ',"ts":"' + new Date(slot + i / 100).toISOString() + '","value":';
+    parts[i] = prefix[n % 2] + metrics[(n >> 1) % 50] + ts + values[n % 97] + ',"sampleCount":20}';
   }
+  return '{"points":[' + parts.join(",") + "]}";
+}
+async function send(slot) {
   inFlight++;
   try {
-    const r = await fetch(url, { method: "POST", headers: { authorization: "Bearer " + token, "content-type": "application/json" }, body: JSON.stringify({ points }) });
-    const body = await r.json();
-    if (r.status === 200) accepted += body.accepted; else failed++;
+    const r = await fetch(url, { method: "POST", headers: { authorization: "Bearer " + token, "content-type": "application/json" }, body: body(slot) });
+    const answer = await r.json();
+    if (r.status === 200) accepted += answer.accepted; else failed++;
   } catch { failed++; }
   inFlight--;
+  if (queued.length && !stop) void send(queued.shift());
 }
 const started = Date.now();
 let tick = 0;
@@ -61,7 +75,10 @@ let tick = 0;
     const wait = setInterval(() => { if (inFlight === 0) { clearInterval(wait); parentPort.postMessage({ accepted, failed, skipped, seconds: (Date.now() - started) / 1000 }); } }, 20);
     return;
   }
-  if (inFlight < 8) void send(started + (tick - 1) * 100); else skipped++;
+  const slot = started + (tick - 1) * 100;
+  if (inFlight < 8) void send(slot);
+  else if (queued.length < MAX_QUEUED) queued.push(slot);
+  else skipped++;
   tick++;
   setTimeout(loop, Math.max(0, started + tick * 100 - Date.now()));
 })();
@@ -72,7 +89,7 @@ function startIngestion(url: string, token: string, slug: string) {
   return {
     /** Points accepted so far, and when: two readings give the rate between them. */
     count: () =>
-      new Promise<{ accepted: number; seconds: number }>((resolve) => {
+      new Promise<{ accepted: number; queued: number; seconds: number }>((resolve) => {
         worker.once("message", resolve);
         worker.postMessage("count");
       }),
@@ -227,7 +244,7 @@ async function main() {
     const readingRate = (after.accepted - before.accepted) / (after.seconds - before.seconds);
     figures.push(...whileReading, {
       measure: "ingestion while the 200 readers polled",
-      value: `${Math.round(readingRate).toLocaleString("en")} points/s accepted`,
+      value: `${Math.round(readingRate).toLocaleString("en")} points/s accepted (ticks queued at start / end: ${before.queued} / ${after.queued})`,
       target: `${INGEST_POINTS_PER_SECOND.toLocaleString("en")} points/s`,
       met: readingRate >= INGEST_POINTS_PER_SECOND * 0.95,
     });
@@ -240,7 +257,7 @@ async function main() {
     const rate = ingested.accepted / ingested.seconds;
     figures.push({
       measure: "ingestion over the whole run, back-to-back readers included",
-      value: `${Math.round(rate).toLocaleString("en")} points/s accepted (${ingested.failed} failed requests, ${ingested.skipped} ticks skipped with 8 in flight)`,
+      value: `${Math.round(rate).toLocaleString("en")} points/s accepted (${ingested.failed} failed requests, ${ingested.skipped} ticks dropped with 5 s of them queued)`,
       target: `${INGEST_POINTS_PER_SECOND.toLocaleString("en")} points/s`,
       met: rate >= INGEST_POINTS_PER_SECOND * 0.95,
     });
