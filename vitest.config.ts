@@ -23,6 +23,8 @@ export default defineConfig({
           include: ["lib/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
+          // Vitest's default is one worker fewer than the cores: one, on a 2-core machine.
+          maxWorkers: 2,
         },
       },
       {
