@@ -5,6 +5,10 @@ import { expect, storageStateFor, test, type DemoRole } from "./fixtures";
 // The "done when" for reading: on every page, at a phone's width and a desk's, axe finds
 // no serious or critical violation and nothing is wider than the viewport.
 
+// The suite's longest file, and each test only reads: its tests are shared out between the
+// workers rather than all run on one while the other finishes early.
+test.describe.configure({ mode: "parallel" });
+
 const WIDTHS = [
   { width: 390, height: 844 },
   { width: 1280, height: 800 },
