@@ -2,6 +2,9 @@ import { appOrigin, as, demoUser, expect, storageStateFor, test } from "./fixtur
 
 // What a paged engineer reads at a glance: one state per deployment that never calls a silent
 // canary healthy, one time to roll back per incident, and records that link to each other.
+// Each test reads the demo or makes what it needs, so they run on both workers: the silent canary
+// alone waits up to a minute for the worker's next evaluation.
+test.describe.configure({ mode: "parallel" });
 
 const viewer = as("viewer");
 

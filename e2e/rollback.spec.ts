@@ -6,8 +6,9 @@ import { appOrigin, deploymentOnSimulator, expect, simUrl, storageStateFor, test
 // The reverse gate end to end: an operator requests a rollback (typing the slug), an approver
 // confirms it in a second session, and the live view shows the steps completing and the times.
 // Each test has a deployment of its own (v1 then v2 promoted with apply: true onto the serving
-// simulator), so the demo's deployments and other specs are left alone.
-
+// simulator), so the demo's deployments and other specs are left alone, and the tests (a minute
+// of waiting on dwells and the worker between them) run on both workers.
+test.describe.configure({ mode: "parallel" });
 
 /** The operator requests a rollback of `slug` through the dialog; answers the rollback page. */
 async function requestAsOperator(browser: Browser, slug: string, mode: "Instant" | "Ramp", options: { regressedChart?: boolean } = {}) {
