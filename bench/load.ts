@@ -241,25 +241,31 @@ async function main() {
     const before = await ingestion.count();
     const whileReading = await readers(", while ingesting");
     const after = await ingestion.count();
-    const readingRate = (after.accepted - before.accepted) / (after.seconds - before.seconds);
+    const readingSeconds = after.seconds - before.seconds;
+    const readingRate = (after.accepted - before.accepted) / readingSeconds;
+    // Kept up: no backlog grew, and the rate is short of the offered one by no more than the 8
+    // requests a reading can find in flight (2.7% over 30 s).
+    const inFlightAtReading = (8 * INGEST_POINTS_PER_SECOND) / 10 / readingSeconds;
     figures.push(...whileReading, {
       measure: "ingestion while the 200 readers polled",
       value: `${Math.round(readingRate).toLocaleString("en")} points/s accepted (ticks queued at start / end: ${before.queued} / ${after.queued})`,
-      target: `${INGEST_POINTS_PER_SECOND.toLocaleString("en")} points/s`,
-      met: readingRate >= INGEST_POINTS_PER_SECOND * 0.95,
+      target: `${INGEST_POINTS_PER_SECOND.toLocaleString("en")} points/s, none left queued`,
+      met: after.queued <= before.queued && readingRate >= INGEST_POINTS_PER_SECOND - inFlightAtReading,
     });
 
+    // The issue's first measure, kept to compare with what it found on main (series 31 req/s at
+    // p95 4.5 s, rollback status 130 req/s at p95 1.6 s); its target is the polling readers' above.
     const fixedSeries = chartUrl();
-    figures.push(...(await cannon(`series, ${CANNON_CONNECTIONS} connections back to back, ${CANNON_SECONDS} s`, fixedSeries, token)));
-    figures.push(...(await cannon(`rollback status, ${CANNON_CONNECTIONS} connections back to back, ${CANNON_SECONDS} s`, `${base}/api/v1/rollbacks/${rollbackId}`, token)));
+    for (const [what, url] of [["series", fixedSeries], ["rollback status", `${base}/api/v1/rollbacks/${rollbackId}`]] as const) {
+      const answers = await cannon(`${what}, ${CANNON_CONNECTIONS} connections back to back, ${CANNON_SECONDS} s, while ingesting`, url, token);
+      figures.push(...answers.map((f) => (f.measure.endsWith("p50 / p95 / p99") ? { measure: f.measure, value: f.value } : f)));
+    }
 
     const ingested = await ingestion.stop();
     const rate = ingested.accepted / ingested.seconds;
     figures.push({
-      measure: "ingestion over the whole run, back-to-back readers included",
+      measure: "ingestion over the whole run, its start and the back-to-back readers included",
       value: `${Math.round(rate).toLocaleString("en")} points/s accepted (${ingested.failed} failed requests, ${ingested.skipped} ticks dropped with 5 s of them queued)`,
-      target: `${INGEST_POINTS_PER_SECOND.toLocaleString("en")} points/s`,
-      met: rate >= INGEST_POINTS_PER_SECOND * 0.95,
     });
   } finally {
     await server.stop();
