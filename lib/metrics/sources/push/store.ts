@@ -2,7 +2,7 @@ import "server-only";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { from as copyFrom } from "pg-copy-streams";
-import { planChartRead } from "../../downsample";
+import { planChartRead, type ChartReadPlan, type ReadSegment } from "../../downsample";
 import type { MetricSample } from "../../types";
 import { arrayLiteral, ingestPool, metricsPool } from "../../pg-pool";
 
@@ -380,12 +380,69 @@ export async function bucketMeans(
 
 type Row = { versionId: number; lv: number; lt: number; lc: number; hv: number; ht: number; hc: number };
 
+/** One stretch of a chart's read for some of its versions; `at` places a ragged end's rollup row. */
+export interface VersionsRead extends ReadSegment {
+  versionIds: readonly number[];
+  at?: number;
+}
+
+/** Where a version's lowest and highest points of one minute lie (its one-minute rollup). */
+export interface MinuteExtremes {
+  versionId: number;
+  bucketStart: number;
+  minTs: number;
+  maxTs: number;
+}
+
+/**
+ * Splits a plan's reads by version. A ragged end inside one minute is read from that minute's
+ * rollup for each version whose lowest and highest points of the minute both lie inside the end:
+ * they are then the end's extremes too, earliest on ties included. A version with no rollup row
+ * has no point there; the others read raw points. Under a flood of points a day's chart spent
+ * ten times longer on the raw minute at its end than on the rest of the day.
+ */
+export function versionReads(plan: ChartReadPlan, versionIds: readonly number[], minutes: readonly MinuteExtremes[]): VersionsRead[] {
+  const reads: VersionsRead[] = [];
+  for (const segment of plan.segments) {
+    const minute = Math.floor(segment.from / MINUTE_MS) * MINUTE_MS;
+    if (segment.levelMs !== 0 || plan.bucketMs < MINUTE_MS || segment.to > minute + MINUTE_MS) {
+      reads.push({ ...segment, versionIds });
+      continue;
+    }
+    const inside = new Set<number>();
+    const rolledUp = new Set<number>();
+    for (const m of minutes) {
+      if (m.bucketStart !== minute) continue;
+      rolledUp.add(m.versionId);
+      if (m.minTs >= segment.from && m.minTs < segment.to && m.maxTs >= segment.from && m.maxTs < segment.to) inside.add(m.versionId);
+    }
+    if (inside.size) reads.push({ levelMs: MINUTE_MS, from: minute, to: minute + MINUTE_MS, versionIds: [...inside], at: segment.from });
+    const raw = versionIds.filter((id) => rolledUp.has(id) && !inside.has(id));
+    if (raw.length) reads.push({ ...segment, versionIds: raw });
+  }
+  return reads;
+}
+
+/** The one-minute rollups' extremes of the minutes in which a plan's raw reads lie. */
+async function minuteExtremes({ deploymentId, metric, versionIds }: { deploymentId: number; metric: string; versionIds: readonly number[] }, plan: ChartReadPlan): Promise<MinuteExtremes[]> {
+  if (plan.bucketMs < MINUTE_MS) return [];
+  const starts = [...new Set(plan.segments.filter((s) => s.levelMs === 0).map((s) => Math.floor(s.from / MINUTE_MS) * MINUTE_MS))];
+  if (!starts.length) return [];
+  const { rows } = await metricsPool().query<MinuteExtremes>(
+    `SELECT "versionId", date_part('epoch', "bucketStart") * 1000 AS "bucketStart", date_part('epoch', "minTs") * 1000 AS "minTs", date_part('epoch', "maxTs") * 1000 AS "maxTs"
+       FROM "MetricRollupMinute"
+      WHERE "deploymentId" = $1 AND metric = $2 AND "versionId" = ANY($3::int[]) AND "bucketStart" = ANY(ARRAY(SELECT to_timestamp(unnest($4::float8[]) / 1000.0)))`,
+    [deploymentId, metric, versionIds, starts],
+  );
+  return rows.map((r) => ({ versionId: r.versionId, bucketStart: Math.round(r.bucketStart), minTs: Math.round(r.minTs), maxTs: Math.round(r.maxTs) }));
+}
+
 /**
  * Each version's series in [from, to] downsampled in SQL to at most `maxPoints` by min/max
  * buckets, in one statement for all versions: each bucket keeps its exact lowest and highest
  * point. `planChartRead` picks what is read: the coarsest rollups no wider than a bucket (hourly
  * for a month, five-minute for a week, one-minute for a day), with the ragged ends from finer
- * rollups and raw points.
+ * rollups and raw points (`versionReads`).
  */
 export async function downsampledPoints(
   { deploymentId, metric, versionIds }: { deploymentId: number; metric: string; versionIds: readonly number[] },
@@ -394,28 +451,33 @@ export async function downsampledPoints(
   maxPoints: number,
 ): Promise<Map<number, MetricSample[]>> {
   const plan = planChartRead(from, to, maxPoints, ROLLUP_LEVELS_MS);
-  const values: unknown[] = [deploymentId, metric, versionIds, from, plan.bucketMs, plan.buckets];
-  const parts = plan.segments.map(({ levelMs, from: a, to: b }) => {
-    values.push(a, b);
-    const range = (column: string) => `${column} >= to_timestamp($${values.length - 1}::float8 / 1000.0) AND ${column} < to_timestamp($${values.length}::float8 / 1000.0)`;
+  const reads = versionReads(plan, versionIds, await minuteExtremes({ deploymentId, metric, versionIds }, plan));
+  const values: unknown[] = [deploymentId, metric, from, plan.bucketMs, plan.buckets];
+  const parts = reads.map(({ levelMs, from: a, to: b, versionIds: ids, at }) => {
+    values.push(ids, a, b);
+    const n = values.length;
+    const range = (column: string) => `${column} >= to_timestamp($${n - 1}::float8 / 1000.0) AND ${column} < to_timestamp($${n}::float8 / 1000.0)`;
     const table = ROLLUP_TABLES.get(levelMs);
-    const series = `"deploymentId" = $1 AND metric = $2 AND "versionId" = ANY($3::int[])`;
+    const series = `"deploymentId" = $1 AND metric = $2 AND "versionId" = ANY($${n - 2}::int[])`;
+    if (at !== undefined) values.push(at);
+    const start = at === undefined ? `"bucketStart"` : `to_timestamp($${values.length}::float8 / 1000.0)`;
     return table
-      ? `SELECT "versionId", "bucketStart" AS at, "minTs" AS t1, "minValue" AS v1, "minCount" AS c1, "maxTs" AS t2, "maxValue" AS v2, "maxCount" AS c2
+      ? `SELECT "versionId", ${start} AS at, "minTs" AS t1, "minValue" AS v1, "minCount" AS c1, "maxTs" AS t2, "maxValue" AS v2, "maxCount" AS c2
            FROM "${table}" WHERE ${series} AND ${range(`"bucketStart"`)}`
       : `SELECT "versionId", ts AS at, ts AS t1, value AS v1, "sampleCount" AS c1, ts AS t2, value AS v2, "sampleCount" AS c2
            FROM "MetricPoint" WHERE ${series} AND ${range("ts")}`;
   });
+  const byVersion = new Map<number, MetricSample[]>(versionIds.map((id) => [id, []]));
+  if (!parts.length) return byVersion;
   // Each bucket's lowest (earliest on ties) and highest (earliest on ties) point, as scalars:
   // array columns would cost more to parse than the query takes.
   const { rows } = await metricsPool().query<Row>(
     `SELECT "versionId", lo[1] AS lv, lo[2] AS lt, lo[3] AS lc, hi[1] AS hv, -hi[2] AS ht, hi[3] AS hc
        FROM (SELECT "versionId", min(ARRAY[v1, date_part('epoch', t1) * 1000, c1]) AS lo, max(ARRAY[v2, -date_part('epoch', t2) * 1000, c2]) AS hi
                FROM (${parts.join(" UNION ALL ")}) c
-              GROUP BY "versionId", least(floor((date_part('epoch', at) * 1000 - $4::float8) / $5::float8), $6::int - 1)) b`,
+              GROUP BY "versionId", least(floor((date_part('epoch', at) * 1000 - $3::float8) / $4::float8), $5::int - 1)) b`,
     values,
   );
-  const byVersion = new Map<number, MetricSample[]>(versionIds.map((id) => [id, []]));
   for (const r of rows) {
     const points = byVersion.get(r.versionId);
     if (!points) continue;
