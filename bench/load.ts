@@ -46,7 +46,13 @@ parentPort.on("message", (message) => {
   else stop = true;
 });
 const metrics = Array.from({ length: 50 }, (_, m) => JSON.stringify(m === 0 ? "canary_accuracy" : "canary_metric_" + m));
-const values = Array.from({ length: 97 }, (_, k) => String(0.9 + k / 10000));
+// Values that do not repeat within a minute of a series (65,536 of them, drawn once), so each
+// minute's lowest and highest points fall anywhere in it, as a real metric's do. A short cycle of
+// values put both at the minute's first second (earliest on ties), which a chart's ragged end
+// always contains, so the chart never had to read that end's raw points.
+let seed = 2463534242;
+const random = () => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) / 4294967296; };
+const values = Array.from({ length: 65536 }, () => String(0.9 + (random() - 0.5) / 100));
 const prefix = ['{"deployment":' + JSON.stringify(slug) + ',"version":"v2","metric":', '{"deployment":' + JSON.stringify(slug) + ',"version":"v1","metric":'];
 function body(slot) {
   const parts = new Array(perTick);
@@ -54,7 +60,7 @@ function body(slot) {
   for (let i = 0; i < perTick; i++) {
     const n = seq++;
     if (i % 100 === 0) ts = ',"ts":"' + new Date(slot + i / 100).toISOString() + '","value":';
-    parts[i] = prefix[n % 2] + metrics[(n >> 1) % 50] + ts + values[n % 97] + ',"sampleCount":20}';
+    parts[i] = prefix[n % 2] + metrics[(n >> 1) % 50] + ts + values[n % 65536] + ',"sampleCount":20}';
   }
   return '{"points":[' + parts.join(",") + "]}";
 }
