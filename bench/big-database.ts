@@ -5,6 +5,7 @@
 // (generate_series), not through the API. p50/p95 of the full response of each, requests taking
 // turns; target p95 ≤ 300 ms.
 import pg from "pg";
+import { findFreePort } from "@/lib/platform/free-port";
 import { benchDeployment, percentile, report, startBenchServer } from "./harness";
 
 const DEPLOYMENTS = 100;
@@ -82,7 +83,7 @@ const LOAD = [
 ] as const;
 
 async function main() {
-  const server = await startBenchServer(Number(process.env.BENCH_PORT ?? 3196));
+  const server = await startBenchServer(Number(process.env.BENCH_PORT ?? (await findFreePort(3196))));
   try {
     const owner = new pg.Client({ connectionString: server.database.ownerUrl });
     await owner.connect();

@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { findFreePort } from "@/lib/platform/free-port";
 import { benchDeployment, report, startBenchServer } from "./harness";
 
 const REQUESTS = 100;
@@ -13,7 +14,7 @@ const POINTS_PER_REQUEST = 10_000;
 const IN_FLIGHT = 4;
 
 async function main() {
-  const server = await startBenchServer(Number(process.env.BENCH_PORT ?? 3197));
+  const server = await startBenchServer(Number(process.env.BENCH_PORT ?? (await findFreePort(3197))));
   try {
     const { slug, token, deployment, v1, v2 } = await benchDeployment(new Date(Date.now() - 30 * 86_400_000));
     // 10-second points of two versions and 50 metrics, going back from now: realistic bodies.

@@ -4,6 +4,7 @@
 // with `max_over_time` over the same range and step, requests alternating between the two:
 // p50/p95 of each and the ratio of the p95s.
 import { startPrometheus, type PromSample } from "@/lib/testing/prometheus";
+import { findFreePort } from "@/lib/platform/free-port";
 import { benchDeployment, canaryValueAt, percentile, report, startBenchServer, storeCanaryHistory } from "./harness";
 
 const DAY = 86_400_000;
@@ -20,7 +21,7 @@ async function timed(url: string, init: RequestInit, check: (status: number, bod
 }
 
 async function main() {
-  const server = await startBenchServer(Number(process.env.BENCH_PORT ?? 3198));
+  const server = await startBenchServer(Number(process.env.BENCH_PORT ?? (await findFreePort(3198))));
   try {
     const now = Date.now();
     const from = now - 30 * DAY;
